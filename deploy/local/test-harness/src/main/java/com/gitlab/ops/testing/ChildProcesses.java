@@ -1,0 +1,50 @@
+package com.gitlab.ops.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Starting the real parts as child processes of the test JVM. */
+final class ChildProcesses {
+
+    private ChildProcesses() {
+    }
+
+    /**
+     * Starts a process whose output goes to {@code log} and whose standard input stays an open pipe:
+     * the child watches it and exits when the test JVM is gone, even after a SIGKILL. A shutdown hook
+     * stops it sooner on a normal exit.
+     */
+    static Process start(List<String> command, Path log, java.util.Map<String, String> env) {
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
+        builder.environment().putAll(env);
+        try {
+            Process process = builder.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                process.destroy();
+                process.descendants().forEach(ProcessHandle::destroy);
+            }));
+            return process;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + command.get(0), e);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}

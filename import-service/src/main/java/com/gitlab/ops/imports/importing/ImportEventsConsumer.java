@@ -1,0 +1,33 @@
+package com.gitlab.ops.imports.importing;
+
+import com.gitlab.ops.platform.event.CloudEvent;
+import com.gitlab.ops.platform.inbox.InboxProcessor;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/** Consumes {@code imports}: every {@code import.started} is validated and applied once. */
+@ApplicationScoped
+public class ImportEventsConsumer {
+
+    public static final String IMPORT_STARTED = "import.started";
+
+    private final InboxProcessor processor;
+
+    public ImportEventsConsumer(InboxProcessor processor) {
+        this.processor = processor;
+    }
+
+    @Incoming("imports")
+    @Blocking
+    public CompletionStage<Void> consume(Message<byte[]> message) {
+        return processor.process(message, Map.of(IMPORT_STARTED, this::apply));
+    }
+
+    void apply(CloudEvent event) {
+        ImportStarted.from(event);
+    }
+}

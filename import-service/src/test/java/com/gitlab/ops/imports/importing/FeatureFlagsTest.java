@@ -1,0 +1,78 @@
+package com.gitlab.ops.imports.importing;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.gitlab.ops.platform.flags.FeatureFlags;
+import com.gitlab.ops.platform.flags.ProjectActor;
+import com.gitlab.ops.testing.KafkaBrokerResource;
+import com.gitlab.ops.testing.PostgresDatabaseResource;
+import com.gitlab.ops.testing.UnleashAdmin;
+import com.gitlab.ops.testing.UnleashServer;
+import com.gitlab.ops.testing.UnleashServerResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The platform's flag context against the real Unleash server: per project, changed at run time. */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, initArgs = @ResourceArg(name = "topics", value = "imports,imports.dlq,import-events"))
+@WithTestResource(value = PostgresDatabaseResource.class, initArgs = @ResourceArg(name = "purpose", value = "import"))
+@WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "importer_preallocate_iids"))
+class FeatureFlagsTest {
+
+    private static final String FLAG = "importer_preallocate_iids";
+    private static final ProjectActor GITLAB = new ProjectActor(278964, "gitlab-org/gitlab");
+    private static final ProjectActor OTHER = new ProjectActor(13083, "gitlab-org/gitlab-foss");
+
+    @Inject
+    FeatureFlags flags;
+
+    private final UnleashAdmin unleash = UnleashServer.shared().admin();
+
+    @AfterEach
+    void turnOff() {
+        unleash.disable(FLAG);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !flags.isEnabled(FLAG, GITLAB));
+    }
+
+    @Test
+    void aFlagUnleashDoesNotKnowIsOff() {
+        assertFalse(flags.isEnabled("no_such_flag", GITLAB));
+    }
+
+    @Test
+    void namedProjectsOnlyAndSeenWithoutARestart() {
+        assertFalse(flags.isEnabled(FLAG, GITLAB));
+
+        unleash.enableForProjects(FLAG, "gitlab-org/gitlab");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> flags.isEnabled(FLAG, GITLAB));
+        assertFalse(flags.isEnabled(FLAG, OTHER));
+        assertFalse(flags.isEnabled(FLAG, ProjectActor.of(GITLAB.projectId())), "without its path a project is not named");
+    }
+
+    @Test
+    void aPercentageOfProjectsIsStickyOnProjectId() {
+        unleash.enableForPercentage(FLAG, 50);
+        await().atMost(Duration.ofSeconds(10)).until(() -> enabledAmong(1_000).size() > 0);
+
+        List<Long> enabled = enabledAmong(1_000);
+        assertTrue(enabled.size() > 400 && enabled.size() < 600, "about half of 1,000 projects, got " + enabled.size());
+        assertEquals(enabled, enabledAmong(1_000), "the same projects every time");
+    }
+
+    private List<Long> enabledAmong(long projects) {
+        return LongStream.rangeClosed(1, projects).boxed()
+                .filter(id -> flags.isEnabled(FLAG, ProjectActor.of(id)))
+                .toList();
+    }
+}

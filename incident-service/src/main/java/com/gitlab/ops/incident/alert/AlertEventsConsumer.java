@@ -1,0 +1,33 @@
+package com.gitlab.ops.incident.alert;
+
+import com.gitlab.ops.platform.event.CloudEvent;
+import com.gitlab.ops.platform.inbox.InboxProcessor;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/** Consumes {@code alerts}: every {@code alert.updated} is validated and applied once. */
+@ApplicationScoped
+public class AlertEventsConsumer {
+
+    public static final String ALERT_UPDATED = "alert.updated";
+
+    private final InboxProcessor processor;
+
+    public AlertEventsConsumer(InboxProcessor processor) {
+        this.processor = processor;
+    }
+
+    @Incoming("alerts")
+    @Blocking
+    public CompletionStage<Void> consume(Message<byte[]> message) {
+        return processor.process(message, Map.of(ALERT_UPDATED, this::apply));
+    }
+
+    void apply(CloudEvent event) {
+        AlertUpdated.from(event);
+    }
+}

@@ -1,0 +1,92 @@
+package com.gitlab.ops.incident.alert;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.gitlab.ops.testing.CloudEvents;
+import com.gitlab.ops.testing.KafkaBrokerResource;
+import com.gitlab.ops.testing.KafkaTestClient;
+import com.gitlab.ops.testing.PostgresDatabaseResource;
+import com.gitlab.ops.testing.UnleashServerResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, initArgs = @ResourceArg(name = "topics", value = "alerts,alerts.dlq"))
+@WithTestResource(value = PostgresDatabaseResource.class, initArgs = @ResourceArg(name = "purpose", value = "incident"))
+@WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "incident_escalations"))
+class AlertEventsConsumerTest {
+
+    private final KafkaTestClient kafka = KafkaTestClient.forSharedBroker();
+
+    @Test
+    void anAlertEventIsAppliedOnceThroughTheRealBroker() {
+        String id = CloudEvents.newId();
+        String event = CloudEvents.envelope(id, "alert.updated", Map.of(
+                "project_id", 42, "alert_iid", 7, "title", "High error rate", "status", "triggered",
+                "updated_at", "2026-11-21T10:00:00Z"));
+        kafka.send("alerts", "42", event);
+        kafka.send("alerts", "42", event);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().basic("admin", "test-admin")
+                .get("/admin/inbox/{id}", id)
+                .then().statusCode(200)
+                .body("size()", equalTo(1))
+                .body("[0].topic", equalTo("alerts"))
+                .body("[0].event_type", equalTo("alert.updated")));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/metrics").then()
+                .body(containsString("events_consumed_total{outcome=\"duplicate\",topic=\"alerts\"}")));
+    }
+
+    @Test
+    void aMalformedEventGoesToTheDeadLetterTopicWithItsReasonAndTheNextOneStillApplies() {
+        kafka.send("alerts", "bad-key-1", "this is not json");
+        String missingTitle = CloudEvents.envelope(CloudEvents.newId(), "alert.updated", Map.of(
+                "project_id", 42, "alert_iid", 8, "status", "triggered", "updated_at", "2026-11-21T10:00:00Z"));
+        kafka.send("alerts", "bad-key-2", missingTitle);
+        String goodId = CloudEvents.newId();
+        kafka.send("alerts", "42", CloudEvents.envelope(goodId, "alert.updated", Map.of(
+                "project_id", 42, "alert_iid", 9, "title", "Disk full", "status", "acknowledged",
+                "updated_at", "2026-11-21T10:00:00Z")));
+
+        ConsumerRecord<String, byte[]> notJson = kafka.awaitRecord("alerts.dlq", Duration.ofSeconds(30),
+                r -> "bad-key-1".equals(r.key()));
+        assertEquals("this is not json", KafkaTestClient.value(notJson));
+        assertTrue(KafkaTestClient.header(notJson, "dead-letter-reason").startsWith("value is not JSON"),
+                KafkaTestClient.header(notJson, "dead-letter-reason"));
+
+        ConsumerRecord<String, byte[]> noTitle = kafka.awaitRecord("alerts.dlq", Duration.ofSeconds(30),
+                r -> "bad-key-2".equals(r.key()));
+        assertEquals("field 'title' is required in data", KafkaTestClient.header(noTitle, "dead-letter-reason"));
+        assertEquals(missingTitle, KafkaTestClient.value(noTitle));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().basic("admin", "test-admin")
+                .get("/admin/inbox/{id}", goodId).then().statusCode(200));
+    }
+
+    @Test
+    void adminEndpointsRefuseMissingCredentialsAndNonAdmins() {
+        given().get("/admin/inbox/{id}", "x").then().statusCode(401);
+        given().auth().basic("admin", "wrong").get("/admin/inbox/{id}", "x").then().statusCode(401);
+        given().auth().basic("viewer", "test-viewer").get("/admin/inbox/{id}", "x").then().statusCode(403);
+        given().auth().basic("admin", "test-admin").get("/admin/inbox/{id}", "never-sent").then().statusCode(404)
+                .body("error", containsString("has not been applied"));
+    }
+
+    @Test
+    void readinessCoversTheDatabaseAndKafka() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body(containsString("Database connections health check"))
+                .body(containsString("Kafka connection health check"));
+    }
+}

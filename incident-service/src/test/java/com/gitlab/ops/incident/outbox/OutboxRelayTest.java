@@ -1,0 +1,82 @@
+package com.gitlab.ops.incident.outbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gitlab.ops.platform.outbox.Outbox;
+import com.gitlab.ops.testing.KafkaBrokerResource;
+import com.gitlab.ops.testing.KafkaTestClient;
+import com.gitlab.ops.testing.PostgresDatabaseResource;
+import com.gitlab.ops.testing.UnleashServerResource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/** The platform's transactional outbox, relayed to the real broker. */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, initArgs = @ResourceArg(name = "topics", value = "alerts,alerts.dlq"))
+@WithTestResource(value = PostgresDatabaseResource.class, initArgs = @ResourceArg(name = "purpose", value = "incident"))
+@WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "incident_escalations"))
+class OutboxRelayTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    Outbox outbox;
+
+    @Test
+    void committedEventsArePublishedInOrderAndARolledBackOneNever() throws Exception {
+        String topic = "outbox-test-" + UUID.randomUUID();
+        String run = UUID.randomUUID().toString();
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                outbox.publish(topic, "7", "test.happened", Map.of("run", run, "n", 0));
+                throw new IllegalStateException("roll back");
+            });
+        } catch (IllegalStateException expected) {
+            // The change failed, so its event must not exist either.
+        }
+        QuarkusTransaction.requiringNew().run(() -> {
+            for (int n = 1; n <= 3; n++) {
+                outbox.publish(topic, "7", "test.happened", Map.of("run", run, "n", n));
+            }
+        });
+
+        KafkaTestClient kafka = KafkaTestClient.forSharedBroker();
+        List<Integer> seen = new ArrayList<>();
+        ConsumerRecord<String, byte[]> last = kafka.awaitRecord(topic, Duration.ofSeconds(30), r -> {
+            JsonNode event = read(r);
+            seen.add(event.at("/data/n").asInt());
+            return event.at("/data/n").asInt() == 3;
+        });
+
+        assertEquals(List.of(1, 2, 3), seen);
+        JsonNode envelope = read(last);
+        assertEquals("1.0", envelope.get("specversion").asText());
+        assertEquals("test.happened", envelope.get("type").asText());
+        assertEquals("/gitlab/incident-service", envelope.get("source").asText());
+        assertEquals(run, envelope.at("/data/run").asText());
+        assertEquals("7", last.key());
+        assertTrue(envelope.hasNonNull("id") && envelope.hasNonNull("time"));
+        assertEquals("application/cloudevents+json", KafkaTestClient.header(last, "content-type"));
+    }
+
+    private static JsonNode read(ConsumerRecord<String, byte[]> record) {
+        try {
+            return JSON.readTree(record.value());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package com.gitlab.ops.platform.error;
+
+import jakarta.ws.rs.core.Response;
+
+/** A request the service refuses, with the status and the sentence the user reads. */
+public class ApiException extends RuntimeException {
+
+    private final Response.Status status;
+
+    public ApiException(Response.Status status, String message) {
+        super(message);
+        this.status = status;
+    }
+
+    public Response.Status status() {
+        return status;
+    }
+
+    public static ApiException badRequest(String message) {
+        return new ApiException(Response.Status.BAD_REQUEST, message);
+    }
+
+    public static ApiException notFound(String message) {
+        return new ApiException(Response.Status.NOT_FOUND, message);
+    }
+
+    public static ApiException forbidden(String message) {
+        return new ApiException(Response.Status.FORBIDDEN, message);
+    }
+
+    public static ApiException conflict(String message) {
+        return new ApiException(Response.Status.CONFLICT, message);
+    }
+}

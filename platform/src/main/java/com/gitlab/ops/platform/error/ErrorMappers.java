@@ -1,0 +1,120 @@
+package com.gitlab.ops.platform.error;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Turns every failure of a request into the contracts' JSON error. A 4xx says what to change; a 5xx
+ * is a bug, answered with a reference to the log line and never with a stack trace.
+ */
+public class ErrorMappers {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+
+    @ServerExceptionMapper
+    public Response api(ApiException e) {
+        return error(e.status().getStatusCode(), e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response validation(ConstraintViolationException e) {
+        String message = e.getConstraintViolations().stream()
+                .map(ErrorMappers::describe)
+                .sorted()
+                .collect(Collectors.joining("; "));
+        return error(400, message);
+    }
+
+    @ServerExceptionMapper
+    public Response unknownField(UnrecognizedPropertyException e) {
+        return error(400, "unknown field '" + e.getPropertyName() + "'; known fields are "
+                + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")));
+    }
+
+    @ServerExceptionMapper
+    public Response wrongType(InvalidFormatException e) {
+        return error(400, "field '" + path(e) + "' has the wrong type or format: " + e.getValue());
+    }
+
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        String field = path(e);
+        return error(400, field.isEmpty()
+                ? "the request body does not have the expected JSON shape"
+                : "field '" + field + "' has the wrong type");
+    }
+
+    @ServerExceptionMapper
+    public Response malformed(JsonProcessingException e) {
+        return error(400, "the request body is not valid JSON: " + e.getOriginalMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e) {
+        return error(404, "no such resource; see /q/openapi for the endpoints");
+    }
+
+    @ServerExceptionMapper
+    public Response notAllowed(NotAllowedException e) {
+        return error(405, "this method is not allowed here; allowed: " + String.join(", ", e.getResponse().getAllowedMethods()));
+    }
+
+    @ServerExceptionMapper
+    public Response unsupported(NotSupportedException e) {
+        return error(415, "send the request body as JSON with 'Content-Type: application/json'");
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            return unexpected(e);
+        }
+        Throwable cause = e.getCause();
+        if (cause instanceof JsonProcessingException json) {
+            return malformed(json);
+        }
+        return error(status, e.getMessage() == null ? Response.Status.fromStatusCode(status).getReasonPhrase() : e.getMessage());
+    }
+
+    @ServerExceptionMapper(priority = 10_000)
+    public Response unexpected(Throwable e) {
+        String reference = UUID.randomUUID().toString();
+        LOG.errorf(e, "Unexpected error, reference %s", reference);
+        return error(500, "internal error; the service log has the details under reference " + reference);
+    }
+
+    private static Response error(int status, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(new ErrorResponse(message)).build();
+    }
+
+    private static String describe(ConstraintViolation<?> v) {
+        String path = v.getPropertyPath().toString();
+        // Method-parameter paths read "create.arg1.title": the user knows only the last part.
+        String field = path.contains(".") ? path.substring(path.lastIndexOf('.') + 1) : path;
+        return field.isEmpty() ? v.getMessage() : "'" + field + "' " + v.getMessage();
+    }
+
+    private static String path(JsonProcessingException e) {
+        if (e instanceof MismatchedInputException m) {
+            return m.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining("."));
+        }
+        return "";
+    }
+}

@@ -1,0 +1,36 @@
+package com.gitlab.ops.platform.flags;
+
+import io.getunleash.Unleash;
+import io.getunleash.UnleashContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Evaluates the services' flags for a project. A flag Unleash does not know, or an Unleash never
+ * reached, reads as off (the SDK's default of false). Every evaluation is counted by flag and result,
+ * so a rollout can be watched from the metrics.
+ */
+@ApplicationScoped
+public class FeatureFlags {
+
+    public static final String PROJECT_ID = "projectId";
+    public static final String PROJECT_PATH = "projectPath";
+
+    private final Unleash unleash;
+    private final MeterRegistry registry;
+
+    public FeatureFlags(Unleash unleash, MeterRegistry registry) {
+        this.unleash = unleash;
+        this.registry = registry;
+    }
+
+    public boolean isEnabled(String flag, ProjectActor actor) {
+        UnleashContext.Builder context = UnleashContext.builder().addProperty(PROJECT_ID, Long.toString(actor.projectId()));
+        if (actor.projectPath() != null && !actor.projectPath().isBlank()) {
+            context.addProperty(PROJECT_PATH, actor.projectPath());
+        }
+        boolean enabled = unleash.isEnabled(flag, context.build(), false);
+        registry.counter("feature.flag.evaluations", "flag", flag, "result", Boolean.toString(enabled)).increment();
+        return enabled;
+    }
+}

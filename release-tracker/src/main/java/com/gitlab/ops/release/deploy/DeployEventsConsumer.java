@@ -1,0 +1,40 @@
+package com.gitlab.ops.release.deploy;
+
+import com.gitlab.ops.platform.event.CloudEvent;
+import com.gitlab.ops.platform.inbox.InboxProcessor;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/** Consumes {@code deploys}: deploy jobs finishing and post-migration pipelines running. */
+@ApplicationScoped
+public class DeployEventsConsumer {
+
+    public static final String DEPLOY_JOB_FINISHED = "deploy.job.finished";
+    public static final String POST_MIGRATIONS_EXECUTED = "post_migrations.executed";
+
+    private final InboxProcessor processor;
+
+    public DeployEventsConsumer(InboxProcessor processor) {
+        this.processor = processor;
+    }
+
+    @Incoming("deploys")
+    @Blocking
+    public CompletionStage<Void> consume(Message<byte[]> message) {
+        return processor.process(message, Map.of(
+                DEPLOY_JOB_FINISHED, this::jobFinished,
+                POST_MIGRATIONS_EXECUTED, this::postMigrationsExecuted));
+    }
+
+    void jobFinished(CloudEvent event) {
+        DeployJobFinished.from(event);
+    }
+
+    void postMigrationsExecuted(CloudEvent event) {
+        PostMigrationsExecuted.from(event);
+    }
+}
