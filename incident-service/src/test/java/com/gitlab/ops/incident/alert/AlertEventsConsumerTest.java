@@ -83,6 +83,14 @@ class AlertEventsConsumerTest {
     }
 
     @Test
+    void errorsAreJsonSentencesNeverStackTraces() {
+        given().get("/api/no-such-endpoint").then().statusCode(404)
+                .body("error", equalTo("no such resource; see /q/openapi for the endpoints"));
+        given().auth().basic("admin", "test-admin").delete("/admin/inbox/{id}", "x").then().statusCode(405)
+                .body("error", equalTo("this method is not allowed on this path; see /q/openapi for the methods it accepts"));
+    }
+
+    @Test
     void readinessCoversTheDatabaseAndKafka() {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))

@@ -70,7 +70,8 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response notAllowed(NotAllowedException e) {
-        return error(405, "this method is not allowed here; allowed: " + String.join(", ", e.getResponse().getAllowedMethods()));
+        // Quarkus REST does not say which methods the path allows, so point to where it is written.
+        return error(405, "this method is not allowed on this path; see /q/openapi for the methods it accepts");
     }
 
     @ServerExceptionMapper

@@ -1,10 +1,14 @@
 package com.gitlab.ops.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /** Starting the real parts as child processes of the test JVM. */
 final class ChildProcesses {
@@ -32,6 +36,28 @@ final class ChildProcesses {
             return process;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + command.get(0), e);
+        }
+    }
+
+    /**
+     * Waits until {@code ready} answers true while the process lives; otherwise kills it and fails
+     * with a message that names its log.
+     */
+    static void awaitReady(Process process, String what, Path log, Duration timeout, Callable<Boolean> ready) {
+        try {
+            await(what + " (log: " + log + ")")
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions()
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException("exited");
+                        }
+                        return ready.call();
+                    });
+        } catch (RuntimeException e) {
+            process.destroyForcibly();
+            throw new IllegalStateException(what + " did not start; its log is " + log, e);
         }
     }
 

@@ -1,7 +1,5 @@
 package com.gitlab.ops.testing;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -95,26 +93,14 @@ public final class KafkaBroker {
     }
 
     private void awaitReady() {
-        try {
-            await("Kafka broker at " + bootstrapServers + " (log: " + log + ")")
-                    .atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(250))
-                    .ignoreExceptions()
-                    .until(() -> {
-                        if (!process.isAlive()) {
-                            throw new IllegalStateException("exited");
-                        }
-                        // The port first: an admin client polling a closed port only fills the log.
-                        try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", port(bootstrapServers))) {
-                            // open
-                        }
-                        try (Admin admin = admin()) {
-                            return !admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty();
-                        }
-                    });
-        } catch (RuntimeException e) {
-            process.destroyForcibly();
-            throw new IllegalStateException("The Kafka broker did not start; its log is " + log, e);
-        }
+        ChildProcesses.awaitReady(process, "Kafka broker at " + bootstrapServers, log, Duration.ofSeconds(60), () -> {
+            // The port first: an admin client polling a closed port only fills the log.
+            try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", port(bootstrapServers))) {
+                // open
+            }
+            try (Admin admin = admin()) {
+                return !admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty();
+            }
+        });
     }
 }

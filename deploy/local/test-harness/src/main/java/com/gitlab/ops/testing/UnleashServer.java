@@ -1,7 +1,5 @@
 package com.gitlab.ops.testing;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -94,23 +92,9 @@ public final class UnleashServer {
 
     private void awaitReady(Path log) {
         HttpClient http = HttpClient.newHttpClient();
-        try {
-            await("Unleash at " + url + " (log: " + log + ")")
-                    .atMost(Duration.ofSeconds(120))
-                    .pollInterval(Duration.ofMillis(500))
-                    .ignoreExceptions()
-                    .until(() -> {
-                        if (!process.isAlive()) {
-                            throw new IllegalStateException("exited");
-                        }
-                        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url + "/health")).build(),
-                                HttpResponse.BodyHandlers.discarding());
-                        return r.statusCode() == 200;
-                    });
-        } catch (RuntimeException e) {
-            process.destroyForcibly();
-            throw new IllegalStateException("Unleash did not start; its log is " + log, e);
-        }
+        HttpRequest health = HttpRequest.newBuilder(URI.create(url + "/health")).build();
+        ChildProcesses.awaitReady(process, "Unleash at " + url, log, Duration.ofSeconds(120),
+                () -> http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
 
     private static synchronized void installIfMissing(Path dir) {
