@@ -9,16 +9,18 @@ import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Consumes {@code alerts}: every {@code alert.updated} is validated and applied once. */
+/** Consumes {@code alerts}: every {@code alert.updated} is validated and applied once, flag or not. */
 @ApplicationScoped
 public class AlertEventsConsumer {
 
     public static final String ALERT_UPDATED = "alert.updated";
 
     private final InboxProcessor processor;
+    private final AlertSync sync;
 
-    public AlertEventsConsumer(InboxProcessor processor) {
+    public AlertEventsConsumer(InboxProcessor processor, AlertSync sync) {
         this.processor = processor;
+        this.sync = sync;
     }
 
     @Incoming("alerts")
@@ -28,6 +30,6 @@ public class AlertEventsConsumer {
     }
 
     void apply(CloudEvent event) {
-        AlertUpdated.from(event);
+        sync.apply(AlertUpdated.from(event));
     }
 }

@@ -104,10 +104,28 @@ public class ErrorMappers {
     }
 
     private static String describe(ConstraintViolation<?> v) {
-        String path = v.getPropertyPath().toString();
-        // Method-parameter paths read "create.arg1.title": the user knows only the last part.
-        String field = path.contains(".") ? path.substring(path.lastIndexOf('.') + 1) : path;
+        String field = jsonPath(v.getPropertyPath());
         return field.isEmpty() ? v.getMessage() : "'" + field + "' " + v.getMessage();
+    }
+
+    /** The field as the user wrote it in JSON: "rules[0].elapsed_time_seconds", not the Java path. */
+    private static String jsonPath(jakarta.validation.Path path) {
+        StringBuilder out = new StringBuilder();
+        for (jakarta.validation.Path.Node node : path) {
+            if (node.getKind() == jakarta.validation.ElementKind.METHOD || node.getKind() == jakarta.validation.ElementKind.PARAMETER
+                    || node.getKind() == jakarta.validation.ElementKind.CONTAINER_ELEMENT || node.getName() == null) {
+                continue;
+            }
+            // A node inside a list carries the index of its element in that list.
+            if (node.getIndex() != null) {
+                out.append('[').append(node.getIndex()).append(']');
+            }
+            if (!out.isEmpty()) {
+                out.append('.');
+            }
+            out.append(node.getName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase());
+        }
+        return out.toString();
     }
 
     private static String path(JsonProcessingException e) {

@@ -1,6 +1,7 @@
 package com.gitlab.ops.platform.outbox;
 
 import com.gitlab.ops.platform.event.CloudEvent;
+import com.gitlab.ops.platform.work.PollingWorker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -16,8 +17,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -45,10 +44,7 @@ public class OutboxRelay {
     private final MeterRegistry registry;
     private final int batchSize;
     private final Duration sendTimeout;
-    private final Duration pollInterval;
-    private final Semaphore wakeUp = new Semaphore(0);
-    private volatile boolean running;
-    private Thread worker;
+    private final PollingWorker worker;
 
     public OutboxRelay(EntityManager em, @Channel("outbox") MutinyEmitter<byte[]> emitter, MeterRegistry registry,
             @ConfigProperty(name = "platform.outbox.batch-size", defaultValue = "200") int batchSize,
@@ -59,37 +55,20 @@ public class OutboxRelay {
         this.registry = registry;
         this.batchSize = batchSize;
         this.sendTimeout = sendTimeout;
-        this.pollInterval = pollInterval;
+        this.worker = new PollingWorker("outbox-relay", pollInterval, this::relayPending);
     }
 
     void start(@Observes StartupEvent event) {
-        running = true;
-        worker = new Thread(this::run, "outbox-relay");
-        worker.setDaemon(true);
         worker.start();
     }
 
-    void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        running = false;
-        worker.interrupt();
-        worker.join(sendTimeout.toMillis());
+    void stop(@Observes ShutdownEvent event) {
+        worker.stop(sendTimeout);
     }
 
     /** Asks for a relay run now: called after a transaction with outbox events commits. */
     public void wake() {
-        wakeUp.release();
-    }
-
-    private void run() {
-        while (running) {
-            try {
-                wakeUp.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
-                wakeUp.drainPermits();
-            } catch (InterruptedException e) {
-                return;
-            }
-            relayPending();
-        }
+        worker.wake();
     }
 
     void relayPending() {

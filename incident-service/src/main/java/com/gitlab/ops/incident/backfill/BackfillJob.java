@@ -1,0 +1,50 @@
+package com.gitlab.ops.incident.backfill;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+
+/** A run of the escalation status repair job, with the progress it resumes from. */
+@Entity
+@Table(name = "backfill_job")
+public class BackfillJob extends PanacheEntityBase {
+
+    public static final String RUNNING = "running";
+    public static final String DONE = "done";
+    public static final String FAILED = "failed";
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(nullable = false)
+    public String state;
+
+    @Column(nullable = false)
+    public boolean rebuild;
+
+    public long total;
+
+    /** Incidents with alerts looked at so far. */
+    public long done;
+
+    /** Records the job wrote. */
+    public long created;
+
+    /** Incidents are visited in id order; the job resumes after this one. */
+    @Column(name = "last_incident_id")
+    public long lastIncidentId;
+
+    public String error;
+
+    @Column(name = "created_at", nullable = false)
+    public OffsetDateTime createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public OffsetDateTime updatedAt;
+}

@@ -1,0 +1,11 @@
+package com.gitlab.ops.incident.escalation;
+
+import java.time.OffsetDateTime;
+
+/** An incident's escalation status record, as values. */
+public record EscalationState(EscalationStatusName status, Long policyId, OffsetDateTime escalationsStartedAt,
+        OffsetDateTime resolvedAt) {
+
+    /** What an incident starts from when its record is created by a change. */
+    public static final EscalationState NEW = new EscalationState(EscalationStatusName.TRIGGERED, null, null, null);
+}

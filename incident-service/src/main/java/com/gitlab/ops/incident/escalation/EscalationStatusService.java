@@ -1,0 +1,75 @@
+package com.gitlab.ops.incident.escalation;
+
+import com.gitlab.ops.incident.alert.Alert;
+import com.gitlab.ops.incident.incident.Incident;
+import com.gitlab.ops.incident.paging.PendingEscalations;
+import com.gitlab.ops.platform.outbox.Outbox;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+/**
+ * Changes an incident's escalation status record by GitLab's rules, creating it when missing, and
+ * publishes every change through the outbox in the same transaction. The flag does not gate this:
+ * records stay correct while it is off.
+ */
+@ApplicationScoped
+public class EscalationStatusService {
+
+    /** Why a record changed, as the event says. */
+    public enum Reason {
+        ALERT_SYNC, API, BACKFILL;
+
+        String value() {
+            return name().toLowerCase();
+        }
+    }
+
+    private final PendingEscalations pending;
+    private final Outbox outbox;
+
+    public EscalationStatusService(PendingEscalations pending, Outbox outbox) {
+        this.pending = pending;
+        this.outbox = outbox;
+    }
+
+    /**
+     * Applies the change to a locked incident.
+     *
+     * @return the record after the change
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public EscalationState change(Incident incident, EscalationChange change, Reason reason) {
+        // Microseconds: what PostgreSQL keeps, so that the event says exactly what is stored.
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        Optional<EscalationStatus> existing = EscalationStatus.forIncident(incident.id);
+        EscalationRules.Outcome outcome = EscalationRules.apply(existing.map(EscalationStatus::state).orElse(null), change, now);
+        if (!outcome.changed()) {
+            return outcome.state();
+        }
+        EscalationStatus record = existing.orElseGet(() -> {
+            EscalationStatus created = new EscalationStatus();
+            created.incidentId = incident.id;
+            return created;
+        });
+        record.set(outcome.state(), now);
+        if (existing.isEmpty()) {
+            record.persist();
+        }
+        if (outcome.cancelPending()) {
+            pending.cancel(incident.id);
+        }
+        // The repair job writes records for incidents that lacked one; it does not page for the past.
+        if (outcome.startPending() && reason != Reason.BACKFILL) {
+            pending.start(incident.id, outcome.state().policyId(), outcome.state().escalationsStartedAt());
+        }
+        EscalationState state = outcome.state();
+        outbox.publish(EscalationStatusChanged.TOPIC, Long.toString(incident.projectId), EscalationStatusChanged.TYPE,
+                new EscalationStatusChanged(incident.projectId, incident.iid, state.status(), state.policyId(),
+                        state.escalationsStartedAt(), state.resolvedAt(), Alert.iidsOf(incident), reason.value()));
+        return state;
+    }
+}

@@ -1,0 +1,30 @@
+package com.gitlab.ops.incident.incident;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/** Creates incidents with the project's next IID. */
+@ApplicationScoped
+public class IncidentCreator {
+
+    private final IncidentIids iids;
+
+    public IncidentCreator(IncidentIids iids) {
+        this.iids = iids;
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Incident create(long projectId, String projectPath, String title, String severity) {
+        Incident incident = new Incident();
+        incident.projectId = projectId;
+        incident.iid = iids.next(projectId);
+        incident.projectPath = projectPath;
+        incident.title = title;
+        incident.severity = severity;
+        incident.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+        incident.persist();
+        return incident;
+    }
+}

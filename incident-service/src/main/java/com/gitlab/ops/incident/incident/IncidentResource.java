@@ -1,0 +1,64 @@
+package com.gitlab.ops.incident.incident;
+
+import com.gitlab.ops.incident.escalation.EscalationChange;
+import com.gitlab.ops.incident.escalation.EscalationFlag;
+import com.gitlab.ops.incident.escalation.EscalationStatusName;
+import com.gitlab.ops.incident.escalation.EscalationStatusService;
+import com.gitlab.ops.incident.policy.EscalationPolicies;
+import jakarta.transaction.Transactional;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Optional;
+
+@Path("/api/projects/{projectId}/incidents")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class IncidentResource {
+
+    private final IncidentCreator creator;
+    private final EscalationStatusService escalations;
+    private final EscalationPolicies policies;
+    private final EscalationFlag flag;
+
+    public IncidentResource(IncidentCreator creator, EscalationStatusService escalations, EscalationPolicies policies,
+            EscalationFlag flag) {
+        this.creator = creator;
+        this.escalations = escalations;
+        this.policies = policies;
+        this.flag = flag;
+    }
+
+    /** An incident by hand. A status or a policy given here creates its escalation status record at once. */
+    @POST
+    @Transactional
+    public Response create(@PathParam("projectId") long projectId,
+            @Valid @NotNull(message = "send a JSON body with at least a title") CreateIncidentRequest request) {
+        Incidents.requirePositive(projectId);
+        Optional<Long> policy = Optional.ofNullable(request.escalationPolicyId());
+        policy.ifPresent(id -> policies.requireInProject(projectId, id));
+        Incident incident = creator.create(projectId, request.projectPath(), request.title(),
+                request.severity() == null ? "unknown" : request.severity());
+        Optional<EscalationStatusName> status = Optional.ofNullable(request.status()).flatMap(EscalationStatusName::ofName);
+        if (status.isPresent() || policy.isPresent()) {
+            escalations.change(incident, EscalationChange.byUser(status, policy.map(Optional::of)), EscalationStatusService.Reason.API);
+        }
+        return Response.status(Response.Status.CREATED)
+                .entity(IncidentView.of(incident, flag.isOn(projectId, incident.projectPath))).build();
+    }
+
+    @GET
+    @Path("/{incidentIid}")
+    @Transactional
+    public IncidentView get(@PathParam("projectId") long projectId, @PathParam("incidentIid") long incidentIid) {
+        Incident incident = Incidents.require(projectId, incidentIid);
+        return IncidentView.of(incident, flag.isOn(projectId, incident.projectPath));
+    }
+}

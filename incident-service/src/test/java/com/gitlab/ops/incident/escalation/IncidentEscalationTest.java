@@ -1,0 +1,271 @@
+package com.gitlab.ops.incident.escalation;
+
+import static com.gitlab.ops.incident.IncidentServiceTestSupport.WAIT;
+import static com.gitlab.ops.incident.IncidentServiceTestSupport.awaitAlert;
+import static com.gitlab.ops.incident.IncidentServiceTestSupport.createIncident;
+import static com.gitlab.ops.incident.IncidentServiceTestSupport.createPolicy;
+import static com.gitlab.ops.incident.IncidentServiceTestSupport.flagOff;
+import static com.gitlab.ops.incident.IncidentServiceTestSupport.flagOn;
+import static com.gitlab.ops.incident.IncidentServiceTestSupport.incident;
+import static com.gitlab.ops.incident.IncidentServiceTestSupport.newProject;
+import static com.gitlab.ops.incident.IncidentServiceTestSupport.sendAlert;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gitlab.ops.testing.KafkaBrokerResource;
+import com.gitlab.ops.testing.KafkaTestClient;
+import com.gitlab.ops.testing.PostgresDatabaseResource;
+import com.gitlab.ops.testing.UnleashServerResource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, initArgs = @ResourceArg(name = "topics", value = "alerts,alerts.dlq"))
+@WithTestResource(value = PostgresDatabaseResource.class, initArgs = @ResourceArg(name = "purpose", value = "incident"))
+@WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "incident_escalations"))
+class IncidentEscalationTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    EntityManager em;
+
+    private final KafkaTestClient kafka = KafkaTestClient.forSharedBroker();
+
+    @AfterEach
+    void resetFlag() {
+        flagOff();
+    }
+
+    /** The seed bug, as users met it: the record must exist, and be the alert's, when the flag comes on. */
+    @Test
+    void anIncidentCreatedFromAnAlertWhileTheFlagIsOffHasTheAlertsStatusWhenItComesOn() {
+        long project = newProject();
+        long policy = createPolicy(project, List.of(Map.of("status", "resolved", "elapsed_time_seconds", 3600, "user_id", 5)));
+        sendAlert(project, 1, "acknowledged", "2026-11-21T10:00:00Z", Map.of("create_incident", true, "escalation_policy_id", policy));
+        long iid = await().atMost(WAIT).until(() -> awaitAlert(project, 1).<Number>get("incident_iid"), v -> v != null).longValue();
+
+        assertFalse(incident(project, iid).getMap("").containsKey("escalation_status"), "hidden while the flag is off");
+        given().contentType(ContentType.JSON).body(Map.of("status", "resolved"))
+                .patch("/api/projects/{p}/incidents/{i}/escalation-status", project, iid)
+                .then().statusCode(403).body("error", equalTo(
+                        "escalation status cannot be changed: the incident_escalations feature flag is off for project " + project));
+
+        flagOn();
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/projects/{p}/incidents/{i}", project, iid).then()
+                .body("escalation_status.status", equalTo("acknowledged"))
+                .body("escalation_status.policy_id", equalTo((int) policy))
+                .body("escalation_status.escalations_started_at", notNullValue())
+                .body("alert_iids", equalTo(List.of(1))));
+
+        given().contentType(ContentType.JSON).body(Map.of("status", "resolved"))
+                .patch("/api/projects/{p}/incidents/{i}/escalation-status", project, iid)
+                .then().statusCode(200).body("status", equalTo("resolved")).body("resolved_at", notNullValue());
+        given().get("/api/projects/{p}/incidents/{i}", project, iid).then()
+                .body("escalation_status.status", equalTo("resolved"))
+                .body("escalation_status.resolved_at", notNullValue());
+    }
+
+    @Test
+    void aManualIncidentHasNoRecordUntilItsFirstUpdateCreatesOne() {
+        flagOn();
+        long project = newProject();
+        long iid = createIncident(project);
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/projects/{p}/incidents/{i}", project, iid).then()
+                .body("$", org.hamcrest.Matchers.hasKey("escalation_status"))
+                .body("escalation_status", nullValue()));
+
+        given().contentType(ContentType.JSON).body(Map.of("status", "acknowledged"))
+                .patch("/api/projects/{p}/incidents/{i}/escalation-status", project, iid)
+                .then().statusCode(200).body("status", equalTo("acknowledged")).body("policy_id", nullValue());
+        assertEquals("acknowledged", incident(project, iid).getString("escalation_status.status"));
+    }
+
+    @Test
+    void aPolicyOnAnIncidentWithoutARecordTriggersAndPages() throws Exception {
+        flagOn();
+        long project = newProject();
+        long policy = createPolicy(project, List.of(
+                Map.of("status", "acknowledged", "elapsed_time_seconds", 1, "user_id", 99),
+                Map.of("status", "resolved", "elapsed_time_seconds", 3600, "oncall_schedule_id", 4)));
+        long iid = createIncident(project);
+        await().atMost(WAIT).until(() -> incident(project, iid).getMap("").containsKey("escalation_status"));
+
+        given().contentType(ContentType.JSON).body(Map.of("policy_id", policy))
+                .patch("/api/projects/{p}/incidents/{i}/escalation-status", project, iid)
+                .then().statusCode(200)
+                .body("status", equalTo("triggered"))
+                .body("policy_id", equalTo((int) policy))
+                .body("escalations_started_at", notNullValue());
+
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/projects/{p}/incidents/{i}/pages", project, iid).then()
+                .body("size()", equalTo(1))
+                .body("[0].user_id", equalTo(99))
+                .body("[0].rule.status", equalTo("acknowledged"))
+                .body("[0].rule.elapsed_time_seconds", equalTo(1)));
+
+        JsonNode paged = read(kafka.awaitRecord("incident-pages", WAIT, r -> r.key().equals(Long.toString(project))));
+        assertEquals("incident.paged", paged.get("type").asText());
+        assertEquals(iid, paged.at("/data/incident_iid").asLong());
+        assertEquals(99, paged.at("/data/user_id").asLong());
+
+        JsonNode changed = read(kafka.awaitRecord("incident-escalations", WAIT, r -> r.key().equals(Long.toString(project))));
+        assertEquals("incident.escalation_status.changed", changed.get("type").asText());
+        assertEquals("triggered", changed.at("/data/status").asText());
+        assertEquals("api", changed.at("/data/reason").asText());
+        assertEquals(policy, changed.at("/data/policy_id").asLong());
+    }
+
+    @Test
+    void anAlertKeepsItsIncidentInStep_staleAndDuplicateEventsChangeNothing() {
+        long project = newProject();
+        sendAlert(project, 1, "triggered", "2026-11-21T10:00:00Z", Map.of("create_incident", true));
+        long iid = await().atMost(WAIT).until(() -> awaitAlert(project, 1).<Number>get("incident_iid"), v -> v != null).longValue();
+
+        sendAlert(project, 1, "acknowledged", "2026-11-21T10:05:00Z", Map.of());
+        sendAlert(project, 1, "triggered", "2026-11-21T10:01:00Z", Map.of()); // older: stale
+        String third = sendAlert(project, 1, "resolved", "2026-11-21T10:10:00Z", Map.of());
+        await().atMost(WAIT).untilAsserted(() -> given().auth().basic("admin", "test-admin")
+                .get("/admin/inbox/{id}", third).then().statusCode(200));
+        flagOn();
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/projects/{p}/incidents/{i}", project, iid).then()
+                .body("escalation_status.status", equalTo("resolved")));
+        assertEquals("resolved", awaitAlert(project, 1).getString("status"));
+
+        // The same event id again, even with other content, has the effect of one.
+        String payload = com.gitlab.ops.testing.CloudEvents.envelope(third, "alert.updated", Map.of("project_id", project,
+                "alert_iid", 1, "title", "x", "status", "triggered", "updated_at", "2026-11-21T11:00:00Z"));
+        kafka.send("alerts", Long.toString(project), payload);
+        String after = sendAlert(project, 2, "triggered", "2026-11-21T11:00:00Z", Map.of());
+        await().atMost(WAIT).untilAsserted(() -> given().auth().basic("admin", "test-admin")
+                .get("/admin/inbox/{id}", after).then().statusCode(200));
+        assertEquals("resolved", awaitAlert(project, 1).getString("status"));
+        assertEquals("resolved", incident(project, iid).getString("escalation_status.status"));
+    }
+
+    @Test
+    void anAlertNamingAMissingPolicyOrIncidentIsDeadLettered() {
+        long project = newProject();
+        sendAlert(project, 1, "triggered", "2026-11-21T10:00:00Z", Map.of("escalation_policy_id", 999_999));
+        sendAlert(project, 2, "triggered", "2026-11-21T10:00:00Z", Map.of("incident_iid", 77));
+
+        String key = Long.toString(project);
+        List<String> reasons = List.of(
+                KafkaTestClient.header(kafka.awaitRecord("alerts.dlq", WAIT, r -> key.equals(r.key()) && value(r).contains("\"alert_iid\":1")),
+                        "dead-letter-reason"),
+                KafkaTestClient.header(kafka.awaitRecord("alerts.dlq", WAIT, r -> key.equals(r.key()) && value(r).contains("\"alert_iid\":2")),
+                        "dead-letter-reason"));
+        assertEquals("escalation_policy_id 999999 is not an escalation policy of project " + project
+                + "; create it first (POST /api/projects/" + project + "/escalation-policies)", reasons.get(0));
+        assertEquals("incident_iid 77 does not exist in project " + project, reasons.get(1));
+        given().get("/api/projects/{p}/alerts/{a}", project, 1).then().statusCode(404);
+    }
+
+    /** Pending escalations live in the database: one written before a restart still fires. */
+    @Test
+    void aPendingEscalationLeftInTheDatabaseFiresWhenDue() {
+        flagOn();
+        long project = newProject();
+        long policy = createPolicy(project, List.of(Map.of("status", "acknowledged", "elapsed_time_seconds", 3600, "user_id", 7)));
+        long iid = createIncident(project);
+        await().atMost(WAIT).until(() -> incident(project, iid).getMap("").containsKey("escalation_status"));
+        given().contentType(ContentType.JSON).body(Map.of("policy_id", policy))
+                .patch("/api/projects/{p}/incidents/{i}/escalation-status", project, iid).then().statusCode(200);
+        given().get("/api/projects/{p}/incidents/{i}/pages", project, iid).then().body("size()", equalTo(0));
+
+        // As if the service had been down past the escalation's time.
+        int moved = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
+                        UPDATE pending_escalation SET process_at = now() - interval '1 minute'
+                        WHERE incident_id = (SELECT id FROM incident WHERE project_id = :p AND iid = :i)""")
+                .setParameter("p", project).setParameter("i", iid).executeUpdate());
+        assertEquals(1, moved);
+
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/projects/{p}/incidents/{i}/pages", project, iid).then()
+                .body("size()", equalTo(1)).body("[0].user_id", equalTo(7)));
+    }
+
+    @Test
+    void acknowledgingBeforeTheRuleFallsDuePagesNobody() {
+        flagOn();
+        long project = newProject();
+        long policy = createPolicy(project, List.of(Map.of("status", "acknowledged", "elapsed_time_seconds", 2, "user_id", 8)));
+        long iid = createIncident(project);
+        await().atMost(WAIT).until(() -> incident(project, iid).getMap("").containsKey("escalation_status"));
+        given().contentType(ContentType.JSON).body(Map.of("policy_id", policy, "status", "acknowledged"))
+                .patch("/api/projects/{p}/incidents/{i}/escalation-status", project, iid)
+                .then().statusCode(200).body("status", equalTo("triggered"));
+        given().contentType(ContentType.JSON).body(Map.of("status", "acknowledged"))
+                .patch("/api/projects/{p}/incidents/{i}/escalation-status", project, iid).then().statusCode(200);
+
+        // The escalation falls due and is processed: it is gone from the database, with no page.
+        await().atMost(WAIT).until(() -> QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
+                "SELECT count(*) FROM pending_escalation p JOIN incident i ON i.id = p.incident_id WHERE i.project_id = :p")
+                .setParameter("p", project).getSingleResult()).intValue()) == 0);
+        given().get("/api/projects/{p}/incidents/{i}/pages", project, iid).then().body("size()", equalTo(0));
+    }
+
+    @Test
+    void badRequestsGetASentence() {
+        flagOn();
+        long project = newProject();
+        long other = newProject();
+        long otherPolicy = createPolicy(other, List.of(Map.of("status", "resolved", "elapsed_time_seconds", 60, "user_id", 1)));
+        long iid = createIncident(project);
+        await().atMost(WAIT).until(() -> incident(project, iid).getMap("").containsKey("escalation_status"));
+        String path = "/api/projects/{p}/incidents/{i}/escalation-status";
+
+        given().contentType(ContentType.JSON).body(Map.of("status", "closed")).patch(path, project, iid)
+                .then().statusCode(400).body("error", equalTo("'status' must be triggered, acknowledged, resolved or ignored; got \"closed\""));
+        given().contentType(ContentType.JSON).body(Map.of("policy_id", otherPolicy)).patch(path, project, iid)
+                .then().statusCode(400).body("error", equalTo("escalation policy " + otherPolicy + " does not exist in project " + project));
+        given().contentType(ContentType.JSON).body(Map.of("policy_id", "x")).patch(path, project, iid)
+                .then().statusCode(400).body("error", equalTo("'policy_id' must be a positive integer, or null to clear the policy; got \"x\""));
+        given().contentType(ContentType.JSON).body("{}").patch(path, project, iid).then().statusCode(400);
+        given().contentType(ContentType.JSON).body("{\"status\":").patch(path, project, iid)
+                .then().statusCode(400).body("error", org.hamcrest.Matchers.startsWith("the request body is not valid JSON"));
+        given().contentType(ContentType.JSON).body(Map.of("status", "resolved")).patch(path, project, 999)
+                .then().statusCode(404).body("error", equalTo("incident 999 does not exist in project " + project));
+        given().contentType(ContentType.JSON).body(Map.of("title", "")).post("/api/projects/{p}/incidents", project)
+                .then().statusCode(400).body("error", equalTo("'title' is required"));
+        given().contentType(ContentType.JSON).body(Map.of("name", "Second", "rules", List.of(
+                        Map.of("status", "resolved", "elapsed_time_seconds", 60, "user_id", 1))))
+                .post("/api/projects/{p}/escalation-policies", other)
+                .then().statusCode(409).body("error", org.hamcrest.Matchers.containsString("already has escalation policy"));
+        given().contentType(ContentType.JSON).body(Map.of("name", "P", "rules", List.of(
+                        Map.of("status", "triggered", "elapsed_time_seconds", 90000, "user_id", 1))))
+                .post("/api/projects/{p}/escalation-policies", newProject())
+                .then().statusCode(400)
+                .body("error", equalTo("'rules[0].elapsed_time_seconds' must be between 0 and 86400; 'rules[0].status' must be acknowledged or resolved"));
+    }
+
+    private static String value(ConsumerRecord<String, byte[]> record) {
+        return KafkaTestClient.value(record);
+    }
+
+    private static JsonNode read(ConsumerRecord<String, byte[]> record) throws Exception {
+        JsonNode node = JSON.readTree(record.value());
+        assertNotNull(node);
+        assertTrue(node.has("id"));
+        return node;
+    }
+}
