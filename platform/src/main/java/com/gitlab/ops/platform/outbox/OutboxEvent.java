@@ -35,7 +35,7 @@ public class OutboxEvent extends PanacheEntityBase {
 
     /** The whole CloudEvents envelope, exactly as it goes to Kafka. */
     @JdbcTypeCode(SqlTypes.JSON)
-    @Column(nullable = false, columnDefinition = "jsonb")
+    @Column(nullable = false, columnDefinition = "json")
     public String envelope;
 
     @Column(name = "created_at", nullable = false)
