@@ -17,7 +17,7 @@ CREATE TABLE outbox_event (
     topic        text        NOT NULL,
     message_key  text,
     event_type   text        NOT NULL,
-    envelope     json        NOT NULL,  -- json, not jsonb: kept byte for byte as published
+    envelope     text        NOT NULL,  -- text: kept byte for byte as it is published
     created_at   timestamptz NOT NULL,
     published_at timestamptz
 );

@@ -23,7 +23,8 @@ public class IncidentCreator {
         incident.projectPath = projectPath;
         incident.title = title;
         incident.severity = severity;
-        incident.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+        // Microseconds: what PostgreSQL keeps, so the answer to the create equals later reads.
+        incident.createdAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         incident.persist();
         return incident;
     }

@@ -40,7 +40,7 @@ public class Outbox {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public OutboxEvent publish(String topic, String key, String type, Object data) {
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         UUID id = UUID.randomUUID();
         ObjectNode envelope = mapper.createObjectNode()
                 .put("specversion", CloudEvent.SPEC_VERSION)

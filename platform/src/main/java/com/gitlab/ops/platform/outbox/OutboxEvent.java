@@ -9,8 +9,6 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 import java.util.UUID;
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
 
 /** An event written with the change it describes, waiting for the relay to publish it. */
 @Entity
@@ -34,8 +32,7 @@ public class OutboxEvent extends PanacheEntityBase {
     public String eventType;
 
     /** The whole CloudEvents envelope, exactly as it goes to Kafka. */
-    @JdbcTypeCode(SqlTypes.JSON)
-    @Column(nullable = false, columnDefinition = "json")
+    @Column(nullable = false)
     public String envelope;
 
     @Column(name = "created_at", nullable = false)
