@@ -1,6 +1,5 @@
 package com.gitlab.ops.imports.importing;
 
-import com.gitlab.ops.platform.event.CloudEvent;
 import com.gitlab.ops.platform.inbox.InboxProcessor;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,18 +15,16 @@ public class ImportEventsConsumer {
     public static final String IMPORT_STARTED = "import.started";
 
     private final InboxProcessor processor;
+    private final ImportStartedHandler handler;
 
-    public ImportEventsConsumer(InboxProcessor processor) {
+    public ImportEventsConsumer(InboxProcessor processor, ImportStartedHandler handler) {
         this.processor = processor;
+        this.handler = handler;
     }
 
     @Incoming("imports")
     @Blocking
     public CompletionStage<Void> consume(Message<byte[]> message) {
-        return processor.process(message, Map.of(IMPORT_STARTED, this::apply));
-    }
-
-    void apply(CloudEvent event) {
-        ImportStarted.from(event);
+        return processor.process(message, Map.of(IMPORT_STARTED, handler));
     }
 }

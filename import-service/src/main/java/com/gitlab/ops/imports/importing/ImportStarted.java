@@ -7,10 +7,11 @@ import com.gitlab.ops.platform.event.InvalidEventException;
 import java.util.Set;
 
 /**
- * An {@code import.started} event's data. {@code max_iids} is kept as sent: its entries are checked
- * one by one when reserving, so that one bad entry does not stop the others.
+ * An import start: an {@code import.started} event's data, or a synchronous request (where only
+ * the project and {@code max_iids} are required). {@code max_iids} is kept as sent: its entries are
+ * checked one by one when reserving, so that one bad entry does not stop the others.
  */
-public record ImportStarted(long projectId, String projectPath, String importer, long userId, JsonNode maxIids) {
+public record ImportStarted(long projectId, String projectPath, String importer, Long userId, JsonNode maxIids) {
 
     public static final Set<String> IMPORTERS = Set.of(
             "github", "bitbucket", "bitbucket_server", "fogbugz", "gitea", "gitlab_project", "bulk_import");

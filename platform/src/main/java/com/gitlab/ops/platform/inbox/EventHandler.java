@@ -10,4 +10,13 @@ import com.gitlab.ops.platform.event.CloudEvent;
 public interface EventHandler {
 
     void handle(CloudEvent event);
+
+    /**
+     * Called, in a transaction of its own, when a valid event is given up on after its retries (the
+     * database was down too long, say), just before it is dead-lettered: the place to make the
+     * failure visible on the service's own records. Best effort: if it fails too, the dead letter
+     * and the metric remain.
+     */
+    default void failed(CloudEvent event, String reason) {
+    }
 }

@@ -99,7 +99,9 @@ public class InboxProcessor {
                     throw invalid;
                 }
                 if (attempt >= maxAttempts) {
-                    throw new InvalidEventException("processing failed " + attempt + " times; last error: " + describe(e));
+                    String reason = "processing failed " + attempt + " times; last error: " + describe(e);
+                    recordFailure(event, handler, reason);
+                    throw new InvalidEventException(reason);
                 }
                 LOG.warnf("Event %s on %s failed (attempt %d of %d), retrying in %s: %s",
                         event.id(), topic, attempt, maxAttempts, backoff, describe(e));
@@ -107,6 +109,14 @@ public class InboxProcessor {
                 pause(backoff);
                 backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
             }
+        }
+    }
+
+    private static void recordFailure(CloudEvent event, EventHandler handler, String reason) {
+        try {
+            QuarkusTransaction.requiringNew().run(() -> handler.failed(event, reason));
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not record the failure of event %s: %s", event.id(), describe(e));
         }
     }
 

@@ -1,0 +1,97 @@
+package com.gitlab.ops.imports.importing;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gitlab.ops.imports.iid.InternalIds;
+import com.gitlab.ops.platform.flags.FeatureFlags;
+import com.gitlab.ops.platform.flags.ProjectActor;
+import com.gitlab.ops.platform.outbox.Outbox;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * At the start of an import, while {@code importer_preallocate_iids} is on for the project, raises
+ * every counter named in {@code max_iids} to at least its value, all in one transaction with the
+ * import's record and its {@code import.iids_preallocated} event: a record a user creates during the
+ * import is numbered after every imported one. With the flag off, the record says nothing was reserved.
+ */
+@ApplicationScoped
+public class IidPreallocation {
+
+    public static final String FLAG = "importer_preallocate_iids";
+
+    private final InternalIds ids;
+    private final FeatureFlags flags;
+    private final Outbox outbox;
+    private final ObjectMapper mapper;
+    private final MeterRegistry registry;
+
+    public IidPreallocation(InternalIds ids, FeatureFlags flags, Outbox outbox, ObjectMapper mapper, MeterRegistry registry) {
+        this.ids = ids;
+        this.flags = flags;
+        this.outbox = outbox;
+        this.mapper = mapper;
+        this.registry = registry;
+    }
+
+    /** @param eventId the event's id, or null for the synchronous endpoint */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public ImportRecord reserve(ImportStarted start, String eventId) {
+        MaxIids entries = MaxIids.parse(start.maxIids());
+        ImportRecord record = describe(start, eventId);
+        record.rejected = json(entries.rejected());
+        record.error = null;
+        Map<String, Long> reserved = new LinkedHashMap<>();
+        if (flags.isEnabled(FLAG, new ProjectActor(start.projectId(), start.projectPath()))) {
+            entries.valid().forEach((usage, max) -> reserved.put(usage, ids.track(start.projectId(), usage, max)));
+            record.outcome = ImportRecord.RESERVED;
+            outbox.publish(IidsPreallocated.TOPIC, Long.toString(start.projectId()), IidsPreallocated.TYPE,
+                    new IidsPreallocated(start.projectId(), start.importer(), reserved));
+        } else {
+            record.outcome = ImportRecord.SKIPPED;
+        }
+        record.reserved = json(reserved);
+        if (record.id == null) {
+            record.persist();
+        }
+        return record;
+    }
+
+    /** A reservation given up on after its retries: never silent. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void failed(ImportStarted start, String eventId, String reason) {
+        registry.counter("import.iid.preallocation.failures", "importer", start.importer()).increment();
+        ImportRecord record = describe(start, eventId);
+        record.outcome = ImportRecord.FAILED;
+        record.reserved = "{}";
+        record.rejected = json(MaxIids.parse(start.maxIids()).rejected());
+        record.error = reason;
+        if (record.id == null) {
+            record.persist();
+        }
+    }
+
+    private static ImportRecord describe(ImportStarted start, String eventId) {
+        ImportRecord record = ImportRecord.forEvent(eventId);
+        record.projectId = start.projectId();
+        record.projectPath = start.projectPath();
+        record.importer = start.importer();
+        record.userId = start.userId();
+        record.receivedAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        return record;
+    }
+
+    private String json(Map<String, ?> map) {
+        try {
+            return mapper.writeValueAsString(map);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

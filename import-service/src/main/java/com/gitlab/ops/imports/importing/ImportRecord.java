@@ -1,0 +1,65 @@
+package com.gitlab.ops.imports.importing;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+
+/** An import start seen, and what its reservation did: reserved, skipped (flag off) or failed. */
+@Entity
+@Table(name = "import_record")
+public class ImportRecord extends PanacheEntityBase {
+
+    public static final String RESERVED = "reserved";
+    public static final String SKIPPED = "skipped";
+    public static final String FAILED = "failed";
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(name = "event_id")
+    public String eventId;
+
+    @Column(name = "project_id", nullable = false)
+    public long projectId;
+
+    @Column(name = "project_path")
+    public String projectPath;
+
+    public String importer;
+
+    @Column(name = "user_id")
+    public Long userId;
+
+    @Column(nullable = false)
+    public String outcome;
+
+    /** JSON object: usage to the counter after the reservation. */
+    @Column(nullable = false)
+    public String reserved;
+
+    /** JSON object: usage to why its entry was left out. */
+    @Column(nullable = false)
+    public String rejected;
+
+    public String error;
+
+    @Column(name = "received_at", nullable = false)
+    public OffsetDateTime receivedAt;
+
+    /** The record of an event seen before (e.g. failed, now replayed), or a new one. */
+    public static ImportRecord forEvent(String eventId) {
+        Optional<ImportRecord> existing = eventId == null ? Optional.empty() : find("eventId", eventId).firstResultOptional();
+        return existing.orElseGet(() -> {
+            ImportRecord record = new ImportRecord();
+            record.eventId = eventId;
+            return record;
+        });
+    }
+}

@@ -1,0 +1,63 @@
+package com.gitlab.ops.imports;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+import com.gitlab.ops.imports.importing.IidPreallocation;
+import com.gitlab.ops.platform.flags.FeatureFlags;
+import com.gitlab.ops.platform.flags.ProjectActor;
+import com.gitlab.ops.testing.CloudEvents;
+import com.gitlab.ops.testing.KafkaTestClient;
+import io.quarkus.arc.Arc;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+/** What the import-service tests do as the outside world: start imports, call the counters, watch the flag. */
+public final class ImportServiceTestSupport {
+
+    public static final String FLAG = IidPreallocation.FLAG;
+    public static final Duration WAIT = Duration.ofSeconds(30);
+    private static final AtomicLong PROJECTS = new AtomicLong(System.currentTimeMillis() % 1_000_000 * 1000);
+
+    private ImportServiceTestSupport() {
+    }
+
+    public static long newProject() {
+        return PROJECTS.incrementAndGet();
+    }
+
+    public static boolean serviceSeesFlag(long projectId, String path) {
+        return Arc.container().instance(FeatureFlags.class).get().isEnabled(FLAG, new ProjectActor(projectId, path));
+    }
+
+    /** Waits until the service's own flag client agrees, so a test never races Unleash polling. */
+    public static void awaitService(BooleanSupplier condition) {
+        await().atMost(WAIT).until(condition::getAsBoolean);
+    }
+
+    public static String startImport(long projectId, String path, Map<String, ?> maxIids) {
+        String id = CloudEvents.newId();
+        KafkaTestClient.forSharedBroker().send("imports", Long.toString(projectId), CloudEvents.envelope(id, "import.started",
+                Map.of("project_id", projectId, "project_path", path, "importer", "github", "user_id", 1, "max_iids", maxIids)));
+        return id;
+    }
+
+    /** The import records of a project once {@code count} are there. */
+    public static List<Map<String, Object>> awaitImports(long projectId, int count) {
+        return await().atMost(WAIT).until(
+                () -> given().get("/api/imports?project_id={p}", projectId).then().statusCode(200).extract().jsonPath().getList("$"),
+                list -> list.size() >= count);
+    }
+
+    public static long next(long projectId, String usage) {
+        return given().post("/api/projects/{p}/iids/{u}/next", projectId, usage).then().statusCode(200).extract().jsonPath().getLong("iid");
+    }
+
+    public static JsonPath counter(long projectId, String usage) {
+        return given().get("/api/projects/{p}/iids/{u}", projectId, usage).then().statusCode(200).extract().jsonPath();
+    }
+}

@@ -1,0 +1,102 @@
+package com.gitlab.ops.imports.iid;
+
+import static com.gitlab.ops.imports.ImportServiceTestSupport.counter;
+import static com.gitlab.ops.imports.ImportServiceTestSupport.newProject;
+import static com.gitlab.ops.imports.ImportServiceTestSupport.next;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.gitlab.ops.testing.KafkaBrokerResource;
+import com.gitlab.ops.testing.PostgresDatabaseResource;
+import com.gitlab.ops.testing.UnleashServerResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, initArgs = @ResourceArg(name = "topics", value = "imports,imports.dlq,import-events"))
+@WithTestResource(value = PostgresDatabaseResource.class, initArgs = @ResourceArg(name = "purpose", value = "import"))
+@WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "importer_preallocate_iids"))
+class IidCountersTest {
+
+    @Test
+    void aNewCounterStartsAtOneAndTrackNeverLowersIt() {
+        long project = newProject();
+        assertEquals(0, counter(project, "issues").getLong("last_value"));
+        assertEquals(1, next(project, "issues"));
+        assertEquals(2, next(project, "issues"));
+        assertEquals(1, next(project, "merge_requests"), "each usage has its own counter");
+
+        given().contentType(ContentType.JSON).body(Map.of("iid", 40)).post("/api/projects/{p}/iids/issues/track", project)
+                .then().statusCode(200).body("last_value", equalTo(40));
+        given().contentType(ContentType.JSON).body(Map.of("iid", 7)).post("/api/projects/{p}/iids/issues/track", project)
+                .then().statusCode(200).body("last_value", equalTo(40));
+        assertEquals(41, next(project, "issues"));
+        given().contentType(ContentType.JSON).body(Map.of("iid", 5)).post("/api/projects/{p}/iids/milestones/track", project)
+                .then().statusCode(200).body("last_value", equalTo(5));
+        assertEquals(6, next(project, "milestones"), "tracking first starts the counter there");
+    }
+
+    @Test
+    void badUsagesAndValuesGetASentence() {
+        long project = newProject();
+        given().post("/api/projects/{p}/iids/wikis/next", project).then().statusCode(400)
+                .body("error", equalTo("unknown usage 'wikis'; known usages are alert_management_alerts, ci_pipelines, deployments, "
+                        + "design_management_designs, epics, issues, merge_requests, milestones, operations_feature_flags, "
+                        + "operations_user_lists, sprints"));
+        for (Object bad : List.of(0, -3, 2147483648L, "12", 1.5)) {
+            given().contentType(ContentType.JSON).body(Map.of("iid", bad)).post("/api/projects/{p}/iids/issues/track", project)
+                    .then().statusCode(400).body("error", equalTo("send {\"iid\": n} with n an integer from 1 to 2147483647"));
+        }
+        given().post("/api/projects/0/iids/issues/next").then().statusCode(400).body("error", equalTo("project id must be a positive integer"));
+    }
+
+    /** Many clients at once on one counter, allocating and tracking: zero duplicates, nothing lost. */
+    @Test
+    void concurrentNextAndTrackNeverHandOutTheSameNumberTwice() throws Exception {
+        long project = newProject();
+        int threads = 16;
+        int callsPerThread = 100;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Callable<List<Long>>> clients = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int client = t;
+            clients.add(() -> {
+                List<Long> got = new ArrayList<>();
+                for (int i = 0; i < callsPerThread; i++) {
+                    if (client % 4 == 0 && i % 10 == 0) {
+                        // An importer tracking IIDs well ahead of the users.
+                        given().contentType(ContentType.JSON).body(Map.of("iid", 5_000 + client * 100 + i))
+                                .post("/api/projects/{p}/iids/issues/track", project).then().statusCode(200);
+                    } else {
+                        got.add(next(project, "issues"));
+                    }
+                }
+                return got;
+            });
+        }
+        List<Long> all = new ArrayList<>();
+        for (Future<List<Long>> f : pool.invokeAll(clients)) {
+            all.addAll(f.get());
+        }
+        pool.shutdown();
+
+        Set<Long> distinct = new HashSet<>(all);
+        assertEquals(all.size(), distinct.size(), "duplicates handed out");
+        long highest = all.stream().mapToLong(Long::longValue).max().orElseThrow();
+        assertEquals(Math.max(highest, 5_000 + 12 * 100 + 90), counter(project, "issues").getLong("last_value"),
+                "the counter is the highest number handed out or tracked");
+    }
+}

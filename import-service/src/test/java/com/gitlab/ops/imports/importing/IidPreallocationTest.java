@@ -1,0 +1,195 @@
+package com.gitlab.ops.imports.importing;
+
+import static com.gitlab.ops.imports.ImportServiceTestSupport.FLAG;
+import static com.gitlab.ops.imports.ImportServiceTestSupport.WAIT;
+import static com.gitlab.ops.imports.ImportServiceTestSupport.awaitImports;
+import static com.gitlab.ops.imports.ImportServiceTestSupport.awaitService;
+import static com.gitlab.ops.imports.ImportServiceTestSupport.counter;
+import static com.gitlab.ops.imports.ImportServiceTestSupport.newProject;
+import static com.gitlab.ops.imports.ImportServiceTestSupport.next;
+import static com.gitlab.ops.imports.ImportServiceTestSupport.serviceSeesFlag;
+import static com.gitlab.ops.imports.ImportServiceTestSupport.startImport;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gitlab.ops.testing.KafkaBrokerResource;
+import com.gitlab.ops.testing.KafkaTestClient;
+import com.gitlab.ops.testing.PostgresDatabaseResource;
+import com.gitlab.ops.testing.UnleashAdmin;
+import com.gitlab.ops.testing.UnleashServer;
+import com.gitlab.ops.testing.UnleashServerResource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, initArgs = @ResourceArg(name = "topics", value = "imports,imports.dlq,import-events"))
+@WithTestResource(value = PostgresDatabaseResource.class, initArgs = @ResourceArg(name = "purpose", value = "import"))
+@WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "importer_preallocate_iids"))
+class IidPreallocationTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    EntityManager em;
+
+    private final UnleashAdmin unleash = UnleashServer.shared().admin();
+    private final KafkaTestClient kafka = KafkaTestClient.forSharedBroker();
+
+    @AfterEach
+    void flagOff() {
+        unleash.disable(FLAG);
+        awaitService(() -> !serviceSeesFlag(1, "gitlab-org/gitlab"));
+    }
+
+    private void flagOnForAll() {
+        unleash.enable(FLAG);
+        awaitService(() -> serviceSeesFlag(1, "any/project"));
+    }
+
+    /** The conflict itself: a user's issue during an import takes a number an imported issue will need. */
+    @Test
+    void withTheFlagOffAUsersIssueDuringAnImportCollidesWithAnImportedOne() {
+        long project = newProject();
+        startImport(project, "acme/app", Map.of("issues", 1200));
+        List<Map<String, Object>> imports = awaitImports(project, 1);
+        assertEquals("skipped", imports.get(0).get("outcome"));
+        assertEquals(Map.of(), imports.get(0).get("reserved"));
+
+        long usersIssue = next(project, "issues");
+        assertTrue(usersIssue <= 1200, "IID " + usersIssue + " is one the import will bring: the collision");
+    }
+
+    @Test
+    void withTheFlagOnUsersNumbersComeAfterEveryImportedOne() throws Exception {
+        flagOnForAll();
+        long project = newProject();
+        String eventId = startImport(project, "acme/app", Map.of("issues", 1200, "merge_requests", 340, "milestones", 12));
+        Map<String, Object> imported = awaitImports(project, 1).get(0);
+        assertEquals("reserved", imported.get("outcome"));
+        assertEquals(Map.of("issues", 1200, "merge_requests", 340, "milestones", 12), imported.get("reserved"));
+
+        assertEquals(1201, next(project, "issues"));
+        assertEquals(341, next(project, "merge_requests"));
+        // The importer then creates its records with their own IIDs: the counter never goes back.
+        given().contentType(ContentType.JSON).body(Map.of("iid", 1150)).post("/api/projects/{p}/iids/issues/track", project)
+                .then().body("last_value", equalTo(1201));
+
+        ConsumerRecord<String, byte[]> record = kafka.awaitRecord("import-events", WAIT, r -> r.key().equals(Long.toString(project)));
+        JsonNode event = JSON.readTree(record.value());
+        assertEquals("import.iids_preallocated", event.get("type").asText());
+        assertEquals("github", event.at("/data/importer").asText());
+        assertEquals(1200, event.at("/data/counters/issues").asLong());
+
+        // The same event again reserves nothing more and records nothing more.
+        kafka.send("imports", Long.toString(project), com.gitlab.ops.testing.CloudEvents.envelope(eventId, "import.started",
+                Map.of("project_id", project, "project_path", "acme/app", "importer", "github", "user_id", 1, "max_iids", Map.of("issues", 9000))));
+        startImport(project, "acme/app", Map.of("issues", 1000));
+        assertEquals(2, awaitImports(project, 2).size());
+        assertEquals(1201, counter(project, "issues").getLong("last_value"), "a lower reservation never lowers a counter");
+    }
+
+    @Test
+    void invalidEntriesAreLeftOutAndReported_theRestStillApply() {
+        flagOnForAll();
+        long project = newProject();
+        startImport(project, "acme/app", Map.of("issues", 10, "wikis", 5, "merge_requests", "x", "milestones", 0, "epics", 4_000_000_000L));
+        Map<String, Object> imported = awaitImports(project, 1).get(0);
+        assertEquals(Map.of("issues", 10), imported.get("reserved"));
+        @SuppressWarnings("unchecked")
+        Map<String, String> rejected = (Map<String, String>) imported.get("rejected");
+        assertEquals(Set.of("wikis", "merge_requests", "milestones", "epics"), rejected.keySet());
+        assertTrue(rejected.get("wikis").startsWith("unknown usage"));
+        assertEquals("must be an integer from 1 to 2147483647, got \"x\"", rejected.get("merge_requests"));
+        assertEquals("must be an integer from 1 to 2147483647, got 0", rejected.get("milestones"));
+    }
+
+    @Test
+    void aPercentageOfProjectsReservesExactlyForThoseProjects() {
+        unleash.enableForPercentage(FLAG, 50);
+        List<Long> projects = LongStream.range(0, 120).map(i -> newProject()).boxed().toList();
+        awaitService(() -> projects.stream().anyMatch(p -> serviceSeesFlag(p, null)));
+
+        projects.forEach(p -> startImport(p, "group/p" + p, Map.of("issues", 100)));
+        Set<Long> reserved = new HashSet<>();
+        for (long p : projects) {
+            if ("reserved".equals(awaitImports(p, 1).get(0).get("outcome"))) {
+                reserved.add(p);
+            }
+        }
+        Set<Long> enabled = projects.stream().filter(p -> serviceSeesFlag(p, null)).collect(Collectors.toSet());
+        assertEquals(enabled, reserved);
+        assertTrue(reserved.size() > 30 && reserved.size() < 90, "about half of 120 projects, got " + reserved.size());
+        reserved.forEach(p -> assertEquals(100, counter(p, "issues").getLong("last_value")));
+        projects.stream().filter(p -> !reserved.contains(p)).forEach(p -> assertEquals(0, counter(p, "issues").getLong("last_value")));
+    }
+
+    @Test
+    void namedProjectsOnly() {
+        unleash.enableForProjects(FLAG, "gitlab-org/gitlab");
+        awaitService(() -> serviceSeesFlag(1, "gitlab-org/gitlab"));
+        long gitlab = newProject();
+        long foss = newProject();
+        startImport(gitlab, "gitlab-org/gitlab", Map.of("issues", 500));
+        startImport(foss, "gitlab-org/gitlab-foss", Map.of("issues", 500));
+        assertEquals("reserved", awaitImports(gitlab, 1).get(0).get("outcome"));
+        assertEquals("skipped", awaitImports(foss, 1).get(0).get("outcome"));
+        assertEquals(501, next(gitlab, "issues"));
+        assertEquals(1, next(foss, "issues"));
+    }
+
+    @Test
+    void theSynchronousEndpointReservesBeforeItAnswers() {
+        flagOnForAll();
+        long project = newProject();
+        given().contentType(ContentType.JSON).body(Map.of("max_iids", Map.of("issues", 77), "importer", "gitea", "project_path", "a/b"))
+                .post("/api/projects/{p}/iids/preallocate", project)
+                .then().statusCode(200).body("outcome", equalTo("reserved")).body("reserved.issues", equalTo(77))
+                .body("importer", equalTo("gitea"));
+        assertEquals(78, next(project, "issues"));
+        given().contentType(ContentType.JSON).body(Map.of("max_iid", Map.of())).post("/api/projects/{p}/iids/preallocate", project)
+                .then().statusCode(400).body("error", containsString("send {\"max_iids\""));
+        given().get("/api/imports").then().statusCode(400).body("error", equalTo("give the project: /api/imports?project_id=<positive integer>"));
+    }
+
+    /** A reservation that keeps failing is retried, then dead-lettered, counted and shown as failed. */
+    @Test
+    void aFailingReservationIsNeverSilent() {
+        flagOnForAll();
+        long project = newProject();
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
+                CREATE OR REPLACE FUNCTION fail_project_%d() RETURNS trigger AS $$
+                BEGIN IF NEW.project_id = %d THEN RAISE EXCEPTION 'simulated outage of the counters'; END IF; RETURN NEW; END $$
+                LANGUAGE plpgsql;
+                CREATE TRIGGER fail_project_%d BEFORE INSERT OR UPDATE ON internal_id FOR EACH ROW EXECUTE FUNCTION fail_project_%d();
+                """.formatted(project, project, project, project)).executeUpdate());
+
+        startImport(project, "acme/app", Map.of("issues", 10));
+
+        ConsumerRecord<String, byte[]> dead = kafka.awaitRecord("imports.dlq", WAIT, r -> r.key().equals(Long.toString(project)));
+        String reason = KafkaTestClient.header(dead, "dead-letter-reason");
+        assertTrue(reason.startsWith("processing failed 3 times; last error: ") && reason.contains("simulated outage of the counters"), reason);
+        Map<String, Object> imported = awaitImports(project, 1).get(0);
+        assertEquals("failed", imported.get("outcome"));
+        assertEquals(reason, imported.get("error"));
+        given().get("/q/metrics").then().body(containsString("import_iid_preallocation_failures_total{importer=\"github\"}"));
+    }
+}
