@@ -29,7 +29,16 @@ public class FeatureFlags {
         if (actor.projectPath() != null && !actor.projectPath().isBlank()) {
             context.addProperty(PROJECT_PATH, actor.projectPath());
         }
-        boolean enabled = unleash.isEnabled(flag, context.build(), false);
+        return evaluate(flag, context.build());
+    }
+
+    /** For what has no project (a release, a package): only strategies without project constraints apply. */
+    public boolean isEnabled(String flag) {
+        return evaluate(flag, UnleashContext.builder().build());
+    }
+
+    private boolean evaluate(String flag, UnleashContext context) {
+        boolean enabled = unleash.isEnabled(flag, context, false);
         registry.counter("feature.flag.evaluations", "flag", flag, "result", Boolean.toString(enabled)).increment();
         return enabled;
     }

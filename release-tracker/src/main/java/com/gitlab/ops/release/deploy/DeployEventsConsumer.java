@@ -17,9 +17,11 @@ public class DeployEventsConsumer {
     public static final String POST_MIGRATIONS_EXECUTED = "post_migrations.executed";
 
     private final InboxProcessor processor;
+    private final DeployTracker tracker;
 
-    public DeployEventsConsumer(InboxProcessor processor) {
+    public DeployEventsConsumer(InboxProcessor processor, DeployTracker tracker) {
         this.processor = processor;
+        this.tracker = tracker;
     }
 
     @Incoming("deploys")
@@ -31,10 +33,10 @@ public class DeployEventsConsumer {
     }
 
     void jobFinished(CloudEvent event) {
-        DeployJobFinished.from(event);
+        tracker.jobFinished(DeployJobFinished.from(event));
     }
 
     void postMigrationsExecuted(CloudEvent event) {
-        PostMigrationsExecuted.from(event);
+        tracker.postMigrationsExecuted(PostMigrationsExecuted.from(event));
     }
 }

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.gitlab.ops.release.FakeGitLabResource;
+import com.gitlab.ops.release.GitRepositoryResource;
 import com.gitlab.ops.testing.CloudEvents;
 import com.gitlab.ops.testing.KafkaBrokerResource;
 import com.gitlab.ops.testing.KafkaTestClient;
@@ -22,6 +24,8 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = KafkaBrokerResource.class, initArgs = @ResourceArg(name = "topics", value = "deploys,deploys.dlq"))
 @WithTestResource(value = PostgresDatabaseResource.class, initArgs = @ResourceArg(name = "purpose", value = "release"))
 @WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "post_deploy_migrations_note"))
+@WithTestResource(GitRepositoryResource.class)
+@WithTestResource(FakeGitLabResource.class)
 class DeployEventsConsumerTest {
 
     private static final String PACKAGE = "14.8.202202080920-97d6e07c2a1.4ce763dbce1";

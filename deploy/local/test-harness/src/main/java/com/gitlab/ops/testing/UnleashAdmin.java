@@ -40,9 +40,9 @@ public final class UnleashAdmin {
         send("POST", "/api/admin/projects/" + PROJECT + "/features", Map.of("name", flag, "type", "release"), 409);
     }
 
-    /** On for every project. */
+    /** On for everything, with or without a project in the context (default stickiness at 100%). */
     public void enable(String flag) {
-        replaceStrategies(flag, List.of(strategy(100, List.of())));
+        replaceStrategies(flag, List.of(strategy(100, "default", List.of())));
         send("POST", environmentPath(flag) + "/on", null);
     }
 
@@ -52,14 +52,14 @@ public final class UnleashAdmin {
 
     /** On for a percentage of projects, sticky on projectId (GitLab's percentage of actors). */
     public void enableForPercentage(String flag, int percent) {
-        replaceStrategies(flag, List.of(strategy(percent, List.of())));
+        replaceStrategies(flag, List.of(strategy(percent, "projectId", List.of())));
         send("POST", environmentPath(flag) + "/on", null);
     }
 
     /** On for the named projects only (GitLab's --project actors). */
     public void enableForProjects(String flag, String... projectPaths) {
         Map<String, Object> constraint = Map.of("contextName", "projectPath", "operator", "IN", "values", List.of(projectPaths));
-        replaceStrategies(flag, List.of(strategy(100, List.of(constraint))));
+        replaceStrategies(flag, List.of(strategy(100, "projectId", List.of(constraint))));
         send("POST", environmentPath(flag) + "/on", null);
     }
 
@@ -73,9 +73,9 @@ public final class UnleashAdmin {
         }
     }
 
-    private static Map<String, Object> strategy(int percent, List<Map<String, Object>> constraints) {
+    private static Map<String, Object> strategy(int percent, String stickiness, List<Map<String, Object>> constraints) {
         return Map.of("name", "flexibleRollout",
-                "parameters", Map.of("rollout", Integer.toString(percent), "stickiness", "projectId", "groupId", "rollout"),
+                "parameters", Map.of("rollout", Integer.toString(percent), "stickiness", stickiness, "groupId", "rollout"),
                 "constraints", constraints);
     }
 

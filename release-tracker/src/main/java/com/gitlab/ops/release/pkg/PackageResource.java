@@ -1,0 +1,74 @@
+package com.gitlab.ops.release.pkg;
+
+import com.gitlab.ops.platform.error.ApiException;
+import com.gitlab.ops.release.migration.PostMigrations;
+import jakarta.persistence.EntityManager;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One package's story: parsed, where it is deployed (job by job), what it introduced. */
+@Path("/api/packages")
+@Produces(MediaType.APPLICATION_JSON)
+public class PackageResource {
+
+    public record JobView(String status, OffsetDateTime finishedAt, Long pipelineId) {
+    }
+
+    public record EnvironmentView(boolean deployed, OffsetDateTime deployedAt, Map<String, JobView> jobs) {
+    }
+
+    public record PostMigrationsView(String state, String error, String comparedWith, List<String> files) {
+    }
+
+    public record PackageView(String packageVersion, String release, OffsetDateTime builtAt, String gitlabCommit, String omnibusCommit,
+            Map<String, EnvironmentView> environments, PostMigrationsView postMigrations) {
+    }
+
+    private final EntityManager em;
+    private final PostMigrations postMigrations;
+
+    public PackageResource(EntityManager em, PostMigrations postMigrations) {
+        this.em = em;
+        this.postMigrations = postMigrations;
+    }
+
+    @GET
+    @Path("/{package}")
+    public PackageView get(@PathParam("package") String version) {
+        try {
+            PackageVersion.parse(version);
+        } catch (InvalidPackageVersionException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        AutoDeployPackage pkg = AutoDeployPackage.findByVersion(version)
+                .orElseThrow(() -> ApiException.notFound("package " + version + " has not been seen in any deploy event"));
+        Map<String, EnvironmentView> environments = new LinkedHashMap<>();
+        @SuppressWarnings("unchecked")
+        List<Object[]> jobs = em.createNativeQuery("""
+                        SELECT j.environment, j.job, j.status, j.finished_at, j.pipeline_id, d.deployed_at
+                        FROM deploy_job j LEFT JOIN deployment d ON d.package_id = j.package_id AND d.environment = j.environment
+                        WHERE j.package_id = :pkg ORDER BY j.environment, j.job""")
+                .setParameter("pkg", pkg.id).getResultList();
+        for (Object[] row : jobs) {
+            OffsetDateTime deployedAt = time(row[5]);
+            environments.computeIfAbsent((String) row[0], e -> new EnvironmentView(deployedAt != null, deployedAt, new LinkedHashMap<>()))
+                    .jobs().put((String) row[1], new JobView((String) row[2], time(row[3]), row[4] == null ? null : ((Number) row[4]).longValue()));
+        }
+        String comparedWith = pkg.comparedWith == null ? null : AutoDeployPackage.<AutoDeployPackage>findById(pkg.comparedWith).version;
+        return new PackageView(pkg.version, pkg.release, pkg.builtAt, pkg.gitlabCommit, pkg.omnibusCommit, environments,
+                new PostMigrationsView(pkg.postMigrationsState, pkg.postMigrationsError, comparedWith, postMigrations.introducedBy(pkg)));
+    }
+
+    static OffsetDateTime time(Object value) {
+        return value == null ? null : ((Instant) value).atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,31 @@
+package com.gitlab.ops.release.pkg;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/** The packages the tracker knows: each version once. */
+@ApplicationScoped
+public class Packages {
+
+    private final EntityManager em;
+
+    public Packages(EntityManager em) {
+        this.em = em;
+    }
+
+    /** The package of this version, recorded the first time it is seen. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public AutoDeployPackage findOrCreate(PackageVersion version) {
+        em.createNativeQuery("""
+                        INSERT INTO package (version, release, built_at, gitlab_commit, omnibus_commit, first_seen_at)
+                        VALUES (:version, :release, :builtAt, :gitlab, :omnibus, :now) ON CONFLICT (version) DO NOTHING""")
+                .setParameter("version", version.value()).setParameter("release", version.release())
+                .setParameter("builtAt", version.builtAt()).setParameter("gitlab", version.gitlabCommit())
+                .setParameter("omnibus", version.omnibusCommit()).setParameter("now", OffsetDateTime.now(ZoneOffset.UTC))
+                .executeUpdate();
+        return AutoDeployPackage.findByVersion(version.value()).orElseThrow();
+    }
+}
