@@ -3,6 +3,7 @@ package com.gitlab.ops.platform.inbox;
 import com.gitlab.ops.platform.event.CloudEvent;
 import com.gitlab.ops.platform.event.EventEnvelopeParser;
 import com.gitlab.ops.platform.event.InvalidEventException;
+import com.gitlab.ops.platform.work.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -81,7 +82,6 @@ public class InboxProcessor {
     }
 
     private boolean applyWithRetries(String topic, CloudEvent event, EventHandler handler) {
-        Duration backoff = initialBackoff;
         for (int attempt = 1; ; attempt++) {
             try {
                 return QuarkusTransaction.requiringNew().call(() -> {
@@ -103,11 +103,11 @@ public class InboxProcessor {
                     recordFailure(event, handler, reason);
                     throw new InvalidEventException(reason);
                 }
+                Duration backoff = Backoff.after(attempt, initialBackoff, maxBackoff);
                 LOG.warnf("Event %s on %s failed (attempt %d of %d), retrying in %s: %s",
                         event.id(), topic, attempt, maxAttempts, backoff, describe(e));
                 registry.counter("events.retried", "topic", topic).increment();
                 pause(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
             }
         }
     }

@@ -3,10 +3,8 @@ package com.gitlab.ops.platform.outbox;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitlab.ops.platform.event.CloudEvent;
+import com.gitlab.ops.platform.work.AfterCommit;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -22,14 +20,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class Outbox {
 
     private final ObjectMapper mapper;
-    private final TransactionSynchronizationRegistry transactions;
+    private final AfterCommit afterCommit;
     private final OutboxRelay relay;
     private final String source;
 
-    public Outbox(ObjectMapper mapper, TransactionSynchronizationRegistry transactions, OutboxRelay relay,
+    public Outbox(ObjectMapper mapper, AfterCommit afterCommit, OutboxRelay relay,
             @ConfigProperty(name = "platform.events.source") String source) {
         this.mapper = mapper;
-        this.transactions = transactions;
+        this.afterCommit = afterCommit;
         this.relay = relay;
         this.source = source;
     }
@@ -59,18 +57,7 @@ public class Outbox {
         event.envelope = envelope.toString();
         event.createdAt = now;
         event.persist();
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    relay.wake();
-                }
-            }
-        });
+        afterCommit.run(relay::wake);
         return event;
     }
 }

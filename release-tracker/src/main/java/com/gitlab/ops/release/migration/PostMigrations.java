@@ -1,5 +1,6 @@
 package com.gitlab.ops.release.migration;
 
+import com.gitlab.ops.platform.work.Backoff;
 import com.gitlab.ops.platform.work.PollingWorker;
 import com.gitlab.ops.release.deploy.ReleaseTrackerConfig;
 import com.gitlab.ops.release.note.ReleaseNotes;
@@ -94,8 +95,7 @@ public class PostMigrations {
             pkg.attempts++;
             pkg.postMigrationsState = AutoDeployPackage.ERROR;
             pkg.postMigrationsError = e.getMessage();
-            Duration backoff = Duration.ofSeconds(1L << Math.min(pkg.attempts, 10));
-            pkg.retryAt = OffsetDateTime.now(ZoneOffset.UTC).plus(backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff);
+            pkg.retryAt = OffsetDateTime.now(ZoneOffset.UTC).plus(Backoff.after(pkg.attempts, Duration.ofSeconds(2), MAX_BACKOFF));
             LOG.warnf("Post-migrations of %s: %s (attempt %d, again at %s)", pkg.version, e.getMessage(), pkg.attempts, pkg.retryAt);
         }
     }

@@ -1,14 +1,13 @@
 package com.gitlab.ops.release.note;
 
+import com.gitlab.ops.platform.work.AfterCommit;
+import com.gitlab.ops.platform.work.Backoff;
 import com.gitlab.ops.platform.work.PollingWorker;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.persistence.LockModeType;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -27,12 +26,12 @@ public class NoteSender {
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
 
     private final GitLabNotesClient gitlab;
-    private final TransactionSynchronizationRegistry transactions;
+    private final AfterCommit afterCommit;
     private final PollingWorker worker;
 
-    public NoteSender(GitLabNotesClient gitlab, TransactionSynchronizationRegistry transactions) {
+    public NoteSender(GitLabNotesClient gitlab, AfterCommit afterCommit) {
         this.gitlab = gitlab;
-        this.transactions = transactions;
+        this.afterCommit = afterCommit;
         this.worker = new PollingWorker("release-notes", Duration.ofSeconds(1), this::sendDue);
     }
 
@@ -46,18 +45,7 @@ public class NoteSender {
 
     /** A note was created: send it as soon as its transaction commits. */
     void wakeAfterCommit() {
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    worker.wake();
-                }
-            }
-        });
+        afterCommit.run(worker::wake);
     }
 
     void sendDue() {
@@ -89,8 +77,7 @@ public class NoteSender {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            Duration backoff = Duration.ofSeconds(1L << Math.min(note.attempts - 1, 10));
-            note.nextAttemptAt = OffsetDateTime.now(ZoneOffset.UTC).plus(backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff);
+            note.nextAttemptAt = OffsetDateTime.now(ZoneOffset.UTC).plus(Backoff.after(note.attempts, Duration.ofSeconds(1), MAX_BACKOFF));
             note.lastError = e.getMessage();
             LOG.warnf("Note for release %s not posted (attempt %d, again at %s): %s", note.release, note.attempts, note.nextAttemptAt,
                     e.getMessage());
