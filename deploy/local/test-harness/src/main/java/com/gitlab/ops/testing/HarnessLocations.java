@@ -19,6 +19,11 @@ final class HarnessLocations {
         return Path.of(PROPERTIES.getProperty("kafka.broker.dir")).normalize();
     }
 
+    /** The checkout's root, where ./stack is. */
+    static Path repositoryRoot() {
+        return unleashDir().resolve("../../..").normalize();
+    }
+
     static Path unleashDir() {
         return Path.of(PROPERTIES.getProperty("unleash.dir")).normalize();
     }

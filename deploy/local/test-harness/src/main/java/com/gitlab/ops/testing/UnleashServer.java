@@ -55,6 +55,11 @@ public final class UnleashServer {
         return clientToken;
     }
 
+    /** An admin token, for clients of the Admin API other than {@link #admin()} (e.g. ./stack flag). */
+    public String adminToken() {
+        return adminToken;
+    }
+
     public UnleashAdmin admin() {
         return new UnleashAdmin(url, adminToken, ENVIRONMENT);
     }
