@@ -1,31 +1,26 @@
 package com.gitlab.ops.release.deploy;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import java.util.List;
 import java.util.Optional;
 
-/** release-tracker's settings; each is overridable by an environment variable (RELEASE_TRACKER_...). */
+/** release-tracker's settings, with their defaults in application.properties; each is overridable by an environment variable. */
 @ConfigMapping(prefix = "release-tracker")
 public interface ReleaseTrackerConfig {
 
     /** The environments packages are deployed to. */
-    @WithDefault("gstg-cny,gstg,gprd-cny,gprd")
     List<String> environments();
 
     /** The jobs that must all succeed on an environment for a package to count as deployed there. */
-    @WithDefault("wait:helm,wait:omnibus")
     List<String> requiredJobs();
 
     /** Where post-migrations are computed: each package is compared with the one deployed there before it. */
-    @WithDefault("gstg-cny")
     String referenceEnvironment();
 
     /** The GitLab source repository: a local path or a URL JGit can fetch. */
     Optional<String> gitRepository();
 
     /** Where a repository given by URL is cloned. */
-    @WithDefault("${java.io.tmpdir}/release-tracker-git")
     String gitCacheDir();
 
     /** GitLab's API, to post notes on release issues; notes are only kept when it is not set. */
