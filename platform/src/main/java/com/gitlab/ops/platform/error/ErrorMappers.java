@@ -94,6 +94,10 @@ public class ErrorMappers {
 
     @ServerExceptionMapper(priority = 10_000)
     public Response unexpected(Throwable e) {
+        java.util.Optional<String> badValue = DataExceptions.describe(e);
+        if (badValue.isPresent()) {
+            return error(400, badValue.get());
+        }
         String reference = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected error, reference %s", reference);
         return error(500, "internal error; the service log has the details under reference " + reference);

@@ -55,6 +55,9 @@ public final class EventData {
         if (value.isBlank()) {
             throw new InvalidEventException("field '" + field + "' must not be empty");
         }
+        if (value.indexOf('\0') >= 0) {
+            throw new InvalidEventException("field '" + field + "' must not contain NUL (\\u0000) characters");
+        }
         if (value.length() > maxLength) {
             throw new InvalidEventException("field '" + field + "' is " + value.length()
                     + " characters long; at most " + maxLength + " are allowed");

@@ -56,6 +56,9 @@ public class EventEnvelopeParser {
         if (!node.isTextual() || node.asText().isBlank()) {
             throw new InvalidEventException("envelope field '" + field + "' must be a non-empty string");
         }
+        if (node.asText().length() > 256 || node.asText().indexOf('\0') >= 0) {
+            throw new InvalidEventException("envelope field '" + field + "' must be at most 256 characters, without NUL characters");
+        }
         return node.asText();
     }
 

@@ -98,6 +98,11 @@ public class InboxProcessor {
                 if (invalid != null) {
                     throw invalid;
                 }
+                // The database refused a value of the event itself: retrying cannot help.
+                java.util.Optional<String> badValue = com.gitlab.ops.platform.error.DataExceptions.describe(e);
+                if (badValue.isPresent()) {
+                    throw new InvalidEventException(badValue.get());
+                }
                 if (attempt >= maxAttempts) {
                     String reason = "processing failed " + attempt + " times; last error: " + describe(e);
                     recordFailure(event, handler, reason);

@@ -49,6 +49,11 @@ class EventEnvelopeParserTest {
         assertEquals("envelope field 'time' must be an RFC 3339 timestamp, got \"yesterday\"",
                 reason(envelope("{}").replace("2026-11-21T10:00:00Z", "yesterday")));
         assertEquals("field 'data' is required and must be a JSON object", reason(envelope("\"text\"")));
+        // PostgreSQL cannot store NUL: said at once, not found by retrying a write ten times.
+        assertEquals("envelope field 'id' must be at most 256 characters, without NUL characters",
+                reason(envelope("{}").replace("\"id\":\"e-1\"", "\"id\":\"e\\u0000\"")));
+        assertEquals("field 'title' must not contain NUL (\\u0000) characters",
+                assertThrows(InvalidEventException.class, () -> parse(envelope("{\"title\":\"a\\u0000b\"}")).fields().requiredText("title", 255)).getMessage());
     }
 
     @Test
