@@ -34,6 +34,16 @@ public final class ImportServiceTestSupport {
         return Arc.container().instance(FeatureFlags.class).get().isEnabled(FLAG, new ProjectActor(projectId, path));
     }
 
+    /**
+     * Turns the flag off and waits until the service has seen it: no project of 300, named or not,
+     * reads as on (one project alone could be outside an old percentage and read as off too early).
+     */
+    public static void flagOffEverywhere() {
+        com.gitlab.ops.testing.UnleashServer.shared().admin().disable(FLAG);
+        awaitService(() -> java.util.stream.LongStream.rangeClosed(1, 300)
+                .noneMatch(p -> serviceSeesFlag(p, null) || serviceSeesFlag(p, "gitlab-org/gitlab")));
+    }
+
     /** Waits until the service's own flag client agrees, so a test never races Unleash polling. */
     public static void awaitService(BooleanSupplier condition) {
         await().atMost(WAIT).until(condition::getAsBoolean);

@@ -40,8 +40,7 @@ class FeatureFlagsTest {
 
     @AfterEach
     void turnOff() {
-        unleash.disable(FLAG);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !flags.isEnabled(FLAG, GITLAB));
+        com.gitlab.ops.imports.ImportServiceTestSupport.flagOffEverywhere();
     }
 
     @Test

@@ -2,6 +2,7 @@ package com.gitlab.ops.imports.importing;
 
 import static com.gitlab.ops.imports.ImportServiceTestSupport.FLAG;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.awaitService;
+import static com.gitlab.ops.imports.ImportServiceTestSupport.flagOffEverywhere;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.serviceSeesFlag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,8 +38,8 @@ class FlagRolloutCommandTest {
 
     @AfterEach
     void off() {
-        StackCommand.flag("set", FLAG, "false");
-        awaitService(() -> !serviceSeesFlag(1, "gitlab-org/gitlab"));
+        StackCommand.flag("set", FLAG, "false", "--environment", "production");
+        flagOffEverywhere();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static com.gitlab.ops.imports.ImportServiceTestSupport.FLAG;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.WAIT;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.awaitImports;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.awaitService;
+import static com.gitlab.ops.imports.ImportServiceTestSupport.flagOffEverywhere;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.counter;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.newProject;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.next;
@@ -56,8 +57,7 @@ class IidPreallocationTest {
 
     @AfterEach
     void flagOff() {
-        unleash.disable(FLAG);
-        awaitService(() -> !serviceSeesFlag(1, "gitlab-org/gitlab"));
+        flagOffEverywhere();
     }
 
     private void flagOnForAll() {

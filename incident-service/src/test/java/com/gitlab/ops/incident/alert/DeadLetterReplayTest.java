@@ -1,0 +1,58 @@
+package com.gitlab.ops.incident.alert;
+
+import static com.gitlab.ops.incident.IncidentServiceTestSupport.WAIT;
+import static com.gitlab.ops.incident.IncidentServiceTestSupport.createIncident;
+import static com.gitlab.ops.incident.IncidentServiceTestSupport.newProject;
+import static com.gitlab.ops.incident.IncidentServiceTestSupport.sendAlert;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+
+import com.gitlab.ops.testing.KafkaBrokerResource;
+import com.gitlab.ops.testing.KafkaTestClient;
+import com.gitlab.ops.testing.PostgresDatabaseResource;
+import com.gitlab.ops.testing.UnleashServerResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Dead letters are not the end: once the cause is fixed, the admin replays them. */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, initArgs = @ResourceArg(name = "topics", value = "alerts,alerts.dlq"))
+@WithTestResource(value = PostgresDatabaseResource.class, initArgs = @ResourceArg(name = "purpose", value = "incident"))
+@WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "incident_escalations"))
+class DeadLetterReplayTest {
+
+    @Test
+    void anAlertNamingAnIncidentNotCreatedYetAppliesOnceReplayedAfterTheIncidentExists() {
+        long project = newProject();
+        String key = Long.toString(project);
+        sendAlert(project, 1, "acknowledged", "2026-11-21T10:00:00Z", Map.of("incident_iid", 1));
+        KafkaTestClient.forSharedBroker().awaitRecord("alerts.dlq", WAIT, r -> key.equals(r.key()));
+        given().get("/api/projects/{p}/alerts/1", project).then().statusCode(404);
+
+        long iid = createIncident(project); // the cause, fixed
+        given().auth().basic("admin", "test-admin").contentType(ContentType.JSON).body(Map.of("key", key))
+                .post("/admin/dead-letters/alerts/replay")
+                .then().statusCode(200).body("replayed", equalTo(1)).body("from", equalTo("alerts.dlq"))
+                .body("skipped", greaterThanOrEqualTo(0));
+
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/projects/{p}/alerts/1", project).then()
+                .statusCode(200).body("incident_iid", equalTo((int) iid)).body("status", equalTo("acknowledged")));
+    }
+
+    @Test
+    void onlyAdminsReplay_andOnlyTopicsTheServiceConsumes() {
+        given().contentType(ContentType.JSON).body("{}").post("/admin/dead-letters/alerts/replay").then().statusCode(401);
+        given().auth().basic("viewer", "test-viewer").contentType(ContentType.JSON).body("{}").post("/admin/dead-letters/alerts/replay")
+                .then().statusCode(403);
+        given().auth().basic("admin", "test-admin").contentType(ContentType.JSON).body("{}").post("/admin/dead-letters/deploys/replay")
+                .then().statusCode(404).body("error", equalTo("this service does not consume topic 'deploys'; it consumes alerts"));
+        given().auth().basic("admin", "test-admin").contentType(ContentType.JSON).body(Map.of("from_offset", 5, "to_offset", 2))
+                .post("/admin/dead-letters/alerts/replay").then().statusCode(400);
+    }
+}
