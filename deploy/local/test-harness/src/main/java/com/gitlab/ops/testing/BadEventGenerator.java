@@ -1,0 +1,184 @@
+package com.gitlab.ops.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.IntFunction;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Malformed events mixed into good traffic on a topic: not JSON, not UTF-8, empty, envelopes with a
+ * field missing or of the wrong type, data with a required field missing, null or of the wrong type,
+ * oversized text, unknown enums and unknown references (given by the caller, who knows the contract).
+ * Every bad one must reach {@code <topic>.dlq} with a reason, unchanged; every good one must apply.
+ */
+public final class BadEventGenerator {
+
+    public record Report(int badSent, int goodSent, List<String> goodIds, Map<String, String> reasons) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String bootstrapServers;
+    private final String topic;
+    private final IntFunction<ObjectNode> goodEvent;
+    private final List<String> requiredFields;
+    private final Map<String, String> invalidValues;
+
+    /**
+     * @param goodEvent      the i-th good event, a whole envelope
+     * @param requiredFields data fields the contract requires
+     * @param invalidValues  data field to a JSON value that is well-formed but impossible (unknown enum, unknown reference)
+     */
+    public BadEventGenerator(String bootstrapServers, String topic, IntFunction<ObjectNode> goodEvent, List<String> requiredFields,
+            Map<String, String> invalidValues) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+        this.goodEvent = goodEvent;
+        this.requiredFields = requiredFields;
+        this.invalidValues = invalidValues;
+    }
+
+    /** Sends at least {@code bad} malformed events, a good one after every ten, and waits for every dead letter. */
+    public Report run(int bad, Duration timeout) throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<byte[]> variants = new ArrayList<>();
+        List<String> goodIds = new ArrayList<>();
+        int goodSent = 0;
+        int i = 0;
+        while (variants.size() < bad) {
+            variants.addAll(mutations(goodEvent.apply(i++)));
+        }
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
+            for (int n = 0; n < variants.size(); n++) {
+                producer.send(new ProducerRecord<>(topic, "bad-" + run + "-" + n, variants.get(n)));
+                if (n % 10 == 9) {
+                    ObjectNode good = goodEvent.apply(100_000 + n);
+                    goodIds.add(good.get("id").asText());
+                    producer.send(new ProducerRecord<>(topic, "good-" + run + "-" + n, JSON.writeValueAsBytes(good)));
+                    goodSent++;
+                }
+            }
+            producer.flush();
+        }
+        Map<String, String> reasons = awaitDeadLetters("bad-" + run + "-", variants.size(), timeout);
+        return new Report(variants.size(), goodSent, goodIds, reasons);
+    }
+
+    private List<byte[]> mutations(ObjectNode good) {
+        List<byte[]> out = new ArrayList<>();
+        String text = good.toString();
+        out.add("this is not json".getBytes(StandardCharsets.UTF_8));
+        out.add(text.substring(0, text.length() / 2).getBytes(StandardCharsets.UTF_8));
+        out.add(new byte[] {(byte) 0xff, (byte) 0xfe, '{', '}'});
+        out.add(new byte[0]);
+        out.add("[1,2,3]".getBytes(StandardCharsets.UTF_8));
+        for (String field : List.of("specversion", "id", "source", "type", "time", "data")) {
+            ObjectNode missing = good.deepCopy();
+            missing.remove(field);
+            out.add(bytes(missing));
+            ObjectNode wrong = good.deepCopy();
+            wrong.put(field, 12345);
+            out.add(bytes(wrong));
+        }
+        for (String field : requiredFields) {
+            ObjectNode missing = good.deepCopy();
+            ((ObjectNode) missing.get("data")).remove(field);
+            out.add(bytes(missing));
+            ObjectNode wrongType = good.deepCopy();
+            JsonNode value = good.get("data").get(field);
+            // Wrong for what the field is: a number where an object or list belongs, an object elsewhere.
+            ((ObjectNode) wrongType.get("data")).set(field, value != null && value.isContainerNode()
+                    ? JSON.getNodeFactory().numberNode(42) : JSON.createObjectNode().put("nested", true));
+            out.add(bytes(wrongType));
+            ObjectNode nulled = good.deepCopy();
+            ((ObjectNode) nulled.get("data")).putNull(field);
+            out.add(bytes(nulled));
+        }
+        good.get("data").fields().forEachRemaining(e -> {
+            if (e.getValue().isTextual()) {
+                ObjectNode huge = good.deepCopy();
+                ((ObjectNode) huge.get("data")).put(e.getKey(), "x".repeat(100_000));
+                out.add(bytes(huge));
+            }
+        });
+        invalidValues.forEach((field, value) -> {
+            ObjectNode impossible = good.deepCopy();
+            try {
+                ((ObjectNode) impossible.get("data")).set(field, JSON.readTree(value));
+            } catch (Exception e) {
+                throw new IllegalArgumentException(e);
+            }
+            out.add(bytes(impossible));
+        });
+        // Each variant is a new event, so that none is skipped as a duplicate of another.
+        return out.stream().map(b -> freshId(b)).toList();
+    }
+
+    private static byte[] freshId(byte[] value) {
+        try {
+            JsonNode node = JSON.readTree(value);
+            if (node instanceof ObjectNode object && object.get("id") != null && object.get("id").isTextual()) {
+                object.put("id", UUID.randomUUID().toString());
+                return bytes(object);
+            }
+        } catch (Exception notJson) {
+            // Sent as it is.
+        }
+        return value;
+    }
+
+    private static byte[] bytes(JsonNode node) {
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Map<String, String> awaitDeadLetters(String keyPrefix, int expected, Duration timeout) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        Map<String, String> reasons = new HashMap<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(topic + ".dlq"));
+            await("all " + expected + " dead letters on " + topic + ".dlq").atMost(timeout).pollInterval(Duration.ZERO).until(() -> {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (r.key() != null && r.key().startsWith(keyPrefix)) {
+                        reasons.put(r.key(), KafkaTestClient.header(r, "dead-letter-reason"));
+                    }
+                }
+                return reasons.size() >= expected;
+            });
+        }
+        return reasons;
+    }
+}
