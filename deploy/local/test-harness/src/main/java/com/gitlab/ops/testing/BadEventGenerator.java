@@ -34,6 +34,24 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class BadEventGenerator {
 
     public record Report(int badSent, int goodSent, List<String> goodIds, Map<String, String> reasons) {
+
+        /**
+         * Every bad event was dead-lettered with a reason, and every good one sent between them is
+         * applied, as {@code applied} (an event id) says within a minute.
+         */
+        public void assertComplete(java.util.function.Predicate<String> applied) {
+            if (badSent < 1_000 || reasons.size() != badSent) {
+                throw new AssertionError("sent " + badSent + " bad events, " + reasons.size() + " dead-lettered");
+            }
+            reasons.forEach((key, reason) -> {
+                if (reason == null || reason.isBlank()) {
+                    throw new AssertionError(key + " was dead-lettered without a reason");
+                }
+            });
+            for (String id : goodIds) {
+                await("good event " + id + " applied").atMost(Duration.ofSeconds(60)).until(() -> applied.test(id));
+            }
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();

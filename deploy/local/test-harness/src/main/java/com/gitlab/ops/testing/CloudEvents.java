@@ -20,6 +20,15 @@ public final class CloudEvents {
     }
 
     public static String envelope(String id, String type, Map<String, ?> data) {
+        return envelopeNode(id, type, data).toString();
+    }
+
+    /** A new event of this type, with a fresh id, as a node a test can still change. */
+    public static ObjectNode envelopeNode(String type, Map<String, ?> data) {
+        return envelopeNode(newId(), type, data);
+    }
+
+    private static ObjectNode envelopeNode(String id, String type, Map<String, ?> data) {
         ObjectNode root = JSON.createObjectNode()
                 .put("specversion", "1.0")
                 .put("id", id)
@@ -27,6 +36,6 @@ public final class CloudEvents {
                 .put("type", type)
                 .put("time", OffsetDateTime.now(ZoneOffset.UTC).toString());
         root.set("data", JSON.valueToTree(data));
-        return root.toString();
+        return root;
     }
 }
