@@ -2,11 +2,11 @@ package com.gitlab.ops.imports.importing;
 
 import com.gitlab.ops.platform.inbox.InboxProcessor;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 /** Consumes {@code imports}: every {@code import.started} is validated and applied once. */
 @ApplicationScoped
@@ -24,7 +24,7 @@ public class ImportEventsConsumer {
 
     @Incoming("imports")
     @Blocking
-    public CompletionStage<Void> consume(Message<byte[]> message) {
-        return processor.process(message, Map.of(IMPORT_STARTED, handler));
+    public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
+        return processor.processBatch(batch, Map.of(IMPORT_STARTED, handler));
     }
 }

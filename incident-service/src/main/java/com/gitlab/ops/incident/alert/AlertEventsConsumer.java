@@ -3,10 +3,10 @@ package com.gitlab.ops.incident.alert;
 import com.gitlab.ops.platform.event.CloudEvent;
 import com.gitlab.ops.platform.inbox.InboxProcessor;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** Consumes {@code alerts}: every {@code alert.updated} is validated and applied once, flag or not. */
@@ -23,10 +23,11 @@ public class AlertEventsConsumer {
         this.sync = sync;
     }
 
+    /** A polled batch at a time: busy alert storms are applied in one transaction per poll. */
     @Incoming("alerts")
     @Blocking
-    public CompletionStage<Void> consume(Message<byte[]> message) {
-        return processor.process(message, Map.of(ALERT_UPDATED, this::apply));
+    public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
+        return processor.processBatch(batch, Map.of(ALERT_UPDATED, this::apply));
     }
 
     void apply(CloudEvent event) {

@@ -39,35 +39,27 @@ public class AlertSync {
         Optional<Incident> linkTo = update.incidentIid().map(iid -> Incident.lockByIid(update.projectId(), iid)
                 .orElseThrow(() -> new InvalidEventException("incident_iid " + iid + " does not exist in project " + update.projectId())));
 
-        Optional<Alert> existing = Alert.lockByIid(update.projectId(), update.alertIid());
-        if (existing.isPresent() && !update.updatedAt().isAfter(existing.get().updatedAt)) {
+        Optional<Alert.Stored> stored = Alert.upsert(update, EscalationStatusName.ofName(update.status()).orElseThrow().code());
+        if (stored.isEmpty()) {
             return; // Stale or repeated state: what is stored is as new or newer.
         }
-        Alert alert = existing.orElseGet(Alert::new);
-        alert.projectId = update.projectId();
-        alert.iid = update.alertIid();
-        alert.projectPath = update.projectPath().orElse(alert.projectPath);
-        alert.title = update.title();
-        alert.status = EscalationStatusName.ofName(update.status()).orElseThrow().code();
-        alert.severity = update.severity();
-        alert.escalationPolicyId = update.escalationPolicyId().orElse(null);
-        alert.updatedAt = update.updatedAt();
-        if (linkTo.isPresent()) {
-            alert.incident = linkTo.get();
-        } else if (update.createIncident() && alert.incident == null) {
-            alert.incident = incidents.create(alert.projectId, alert.projectPath, alert.title, alert.severity);
-        }
-        if (existing.isEmpty()) {
-            alert.persist();
+        Long incidentId = stored.get().incidentId();
+        if (linkTo.isPresent() && !linkTo.get().id.equals(incidentId)) {
+            incidentId = linkTo.get().id;
+            Alert.link(stored.get().id(), linkTo.get());
+        } else if (update.createIncident() && incidentId == null) {
+            Incident created = incidents.create(update.projectId(), stored.get().projectPath(), update.title(), update.severity());
+            incidentId = created.id;
+            Alert.link(stored.get().id(), created);
         }
 
-        if (alert.incident != null) {
-            Incident incident = Incident.lock(alert.incident.id);
+        if (incidentId != null) {
+            Incident incident = Incident.lock(incidentId);
             if (incident.projectPath == null) {
-                incident.projectPath = alert.projectPath;
+                incident.projectPath = stored.get().projectPath();
             }
             escalations.change(incident,
-                    EscalationChange.fromAlert(EscalationStatusName.ofCode(alert.status), alert.escalationPolicyId),
+                    EscalationChange.fromAlert(EscalationStatusName.ofName(update.status()).orElseThrow(), update.escalationPolicyId().orElse(null)),
                     EscalationStatusService.Reason.ALERT_SYNC);
         }
     }

@@ -3,11 +3,11 @@ package com.gitlab.ops.release.deploy;
 import com.gitlab.ops.platform.event.CloudEvent;
 import com.gitlab.ops.platform.inbox.InboxProcessor;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 /** Consumes {@code deploys}: deploy jobs finishing and post-migration pipelines running. */
 @ApplicationScoped
@@ -26,8 +26,8 @@ public class DeployEventsConsumer {
 
     @Incoming("deploys")
     @Blocking
-    public CompletionStage<Void> consume(Message<byte[]> message) {
-        return processor.process(message, Map.of(
+    public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
+        return processor.processBatch(batch, Map.of(
                 DEPLOY_JOB_FINISHED, this::jobFinished,
                 POST_MIGRATIONS_EXECUTED, this::postMigrationsExecuted));
     }
