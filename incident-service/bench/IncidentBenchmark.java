@@ -1,6 +1,10 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -8,18 +12,36 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * alert.updated throughput end to end: N events over M alerts produced to Kafka (with kcat) until
- * every one is applied in PostgreSQL (counted in the service's inbox), beside pgbench running the
- * equivalent SQL (inbox claim and alert upsert, one event per transaction) on a schema-only copy of
- * the service's database, on the same machine in the same run. JDK, kcat, psql, pg_dump, pgbench:
+ * The incident-service's benchmarks, each beside its baseline measured in the same run on the same
+ * machine. JDK, kcat, psql, pg_dump, pgbench, and the stack's environment:
  *
- *   eval "$(./stack env)"; java incident-service/bench/AlertThroughputBenchmark.java [events] [alerts]
+ *   eval "$(./stack env)"
+ *   java incident-service/bench/IncidentBenchmark.java alerts [events] [alerts]
+ *   java incident-service/bench/IncidentBenchmark.java backfill [incidents]
+ *
+ * alerts: alert.updated throughput end to end, N events over M alerts produced to Kafka (with kcat)
+ * until every one is applied in PostgreSQL (counted in the service's inbox), beside pgbench running
+ * the equivalent SQL (inbox claim and alert upsert, one event per transaction) on a schema-only copy
+ * of the service's database.
+ *
+ * backfill: the repair job over N incidents with alerts and no escalation status record, beside one
+ * set-based INSERT ... SELECT of the same records into a schema-only copy holding the same rows.
  */
-public class AlertThroughputBenchmark {
+public class IncidentBenchmark {
 
     public static void main(String[] args) throws Exception {
-        int events = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-        int alerts = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+        String which = args.length > 0 ? args[0] : "";
+        switch (which) {
+            case "alerts" -> alerts(args.length > 1 ? Integer.parseInt(args[1]) : 100_000, args.length > 2 ? Integer.parseInt(args[2]) : 10_000);
+            case "backfill" -> backfill(args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000);
+            default -> {
+                System.err.println("usage: java incident-service/bench/IncidentBenchmark.java alerts [events] [alerts] | backfill [incidents]");
+                System.exit(2);
+            }
+        }
+    }
+
+    static void alerts(int events, int alerts) throws Exception {
         String bootstrap = System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
         long project = 9_000_000 + System.currentTimeMillis() % 1_000_000 * 100;
 
@@ -54,18 +76,84 @@ public class AlertThroughputBenchmark {
         System.out.printf("%-58s %10.2f  (target: at least 1.00)%n", "ratio", service / pgbench);
     }
 
+    /** N incidents, one alert each (statuses and policies mixed), none with a record: the seed bug's aftermath. */
+    static String seed(long project, int incidents) {
+        return """
+                INSERT INTO escalation_policy (project_id, name)
+                  SELECT %1$d + p, 'Bench policy' FROM generate_series(0, 99) AS p;
+                INSERT INTO incident (project_id, iid, title, severity, created_at)
+                  SELECT %1$d + n %% 100, n / 100 + 1, 'Incident ' || n, 'high', now() FROM generate_series(0, %2$d - 1) AS n;
+                INSERT INTO alert (project_id, iid, title, status, severity, escalation_policy_id, incident_id, updated_at)
+                  SELECT i.project_id, i.iid, i.title, (i.iid %% 4)::smallint, 'high',
+                         CASE WHEN i.iid %% 2 = 0 THEN p.id END, i.id, now()
+                  FROM incident i JOIN escalation_policy p ON p.project_id = i.project_id
+                  WHERE i.project_id BETWEEN %1$d AND %1$d + 99;
+                ANALYZE;
+                """.formatted(project, incidents);
+    }
+
+    static void backfill(int incidents) throws Exception {
+        long project = 8_000_000 + System.currentTimeMillis() % 1_000_000 * 100;
+        String admin = System.getenv("ADMIN_PASSWORD");
+        String url = "http://127.0.0.1:" + System.getenv().getOrDefault("INCIDENT_SERVICE_PORT", "8081");
+        if (admin == null) {
+            throw new IllegalStateException("ADMIN_PASSWORD is not set; run eval \"$(./stack env)\" first");
+        }
+
+        // The baselines, each one statement into a copy holding the same rows: the records alone,
+        // and the records with their events (what the job writes: the contract wants an event for
+        // every change, reason backfill).
+        double recordsSeconds = timed("backfill_bench", project, incidents, RECORDS_ALONE);
+        double withEventsSeconds = timed("backfill_bench", project, incidents, RECORDS_AND_EVENTS);
+
+        // The repair job, through the service's admin API, over the same rows in its own database.
+        psql("incident_service", seed(project, incidents));
+        HttpClient http = HttpClient.newHttpClient();
+        String auth = "Basic " + Base64.getEncoder().encodeToString(("admin:" + admin).getBytes());
+        long start = System.nanoTime();
+        String job = http.send(HttpRequest.newBuilder(URI.create(url + "/admin/escalation-statuses/backfill"))
+                .header("Authorization", auth).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher id = Pattern.compile("\"id\":(\\d+)").matcher(job);
+        if (!id.find()) {
+            throw new IllegalStateException("the backfill did not start: " + job);
+        }
+        String progress;
+        do {
+            Thread.sleep(200);
+            progress = http.send(HttpRequest.newBuilder(URI.create(url + "/admin/jobs/" + id.group(1))).header("Authorization", auth).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } while (progress.contains("\"running\""));
+        double jobSeconds = (System.nanoTime() - start) / 1e9;
+        long written = Long.parseLong(psql("incident_service", """
+                SELECT count(*) FROM escalation_status s JOIN incident i ON i.id = s.incident_id
+                WHERE i.project_id BETWEEN %1$d AND %1$d + 99""".formatted(project)).trim());
+        psql("incident_service", """
+                DELETE FROM alert WHERE project_id BETWEEN %1$d AND %1$d + 99;
+                DELETE FROM incident WHERE project_id BETWEEN %1$d AND %1$d + 99;
+                DELETE FROM escalation_policy WHERE project_id BETWEEN %1$d AND %1$d + 99;""".formatted(project));
+
+        System.out.printf("escalation status backfill, %d incidents with alerts and no record, %d cores%n%n", incidents,
+                Runtime.getRuntime().availableProcessors());
+        System.out.printf("%-62s %9.0f incidents/s  (%.1f s, %d records and events)%n", "repair job (batches, locks, progress, events)",
+                written / jobSeconds, jobSeconds, written);
+        System.out.printf("%-62s %9.0f incidents/s  (%.1f s)%n", "one INSERT ... SELECT: records and their events", incidents / withEventsSeconds,
+                withEventsSeconds);
+        System.out.printf("%-62s %9.0f incidents/s  (%.1f s)%n", "one INSERT ... SELECT: records alone, no events", incidents / recordsSeconds,
+                recordsSeconds);
+        System.out.printf("%-62s %9.2f  (target: at least 0.50)%n", "ratio to the same rows (records and events)",
+                withEventsSeconds / jobSeconds);
+        System.out.printf("%-62s %9.2f%n", "ratio to the records alone", recordsSeconds / jobSeconds);
+        System.out.println(progress);
+    }
+
     static long applied() throws Exception {
         return Long.parseLong(psql("incident_service", "SELECT count(*) FROM inbox_event WHERE topic = 'alerts'").trim());
     }
 
     /** The same writes, one event per transaction, 8 clients, on a schema-only copy of the service's database. */
     static double pgbench(int alerts) throws Exception {
-        psql("postgres", "DROP DATABASE IF EXISTS alert_bench WITH (FORCE)");
-        psql("postgres", "CREATE DATABASE alert_bench");
-        String schema = run(List.of("pg_dump", "--schema-only", "--no-owner", "-h", host(), "-p", port(), "-U", user(), "incident_service"));
-        Path schemaFile = Files.createTempFile("schema-", ".sql");
-        Files.writeString(schemaFile, schema);
-        run(List.of("psql", "-X", "-q", "-h", host(), "-p", port(), "-U", user(), "-d", "alert_bench", "-f", schemaFile.toString()));
+        copySchema("alert_bench");
         Path script = Files.createTempFile("alert-", ".sql");
         Files.writeString(script, """
                 \\set a random(1, %d)
@@ -83,6 +171,48 @@ public class AlertThroughputBenchmark {
             throw new IllegalStateException("pgbench failed:\n" + out);
         }
         return Double.parseDouble(m.group(1));
+    }
+
+    /** A new database with the service's schema and no rows. */
+    static void copySchema(String database) throws Exception {
+        psql("postgres", "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        psql("postgres", "CREATE DATABASE " + database);
+        String schema = run(List.of("pg_dump", "--schema-only", "--no-owner", "-h", host(), "-p", port(), "-U", user(), "incident_service"));
+        Path schemaFile = Files.createTempFile("schema-", ".sql");
+        Files.writeString(schemaFile, schema);
+        run(List.of("psql", "-X", "-q", "-h", host(), "-p", port(), "-U", user(), "-d", database, "-f", schemaFile.toString()));
+    }
+
+    static final String RECORDS_ALONE = """
+            INSERT INTO escalation_status (incident_id, status, policy_id, escalations_started_at, resolved_at, updated_at)
+            SELECT DISTINCT ON (incident_id) incident_id, status, escalation_policy_id,
+                   CASE WHEN escalation_policy_id IS NOT NULL THEN now() END, CASE WHEN status = 2 THEN now() END, now()
+            FROM alert WHERE incident_id IS NOT NULL
+            ORDER BY incident_id, updated_at DESC, id DESC""";
+
+    static final String RECORDS_AND_EVENTS = """
+            WITH written AS (%s RETURNING incident_id, status, policy_id, escalations_started_at, resolved_at)
+            INSERT INTO outbox_event (event_id, topic, message_key, event_type, envelope, created_at)
+            SELECT e.id, 'incident-escalations', e.project_id::text, 'incident.escalation_status.changed',
+                   json_build_object('specversion', '1.0', 'id', e.id, 'source', '/gitlab/incident-service',
+                       'type', 'incident.escalation_status.changed', 'time', now(), 'datacontenttype', 'application/json',
+                       'data', json_build_object('project_id', e.project_id, 'incident_iid', e.iid,
+                           'status', (CAST('["triggered","acknowledged","resolved","ignored"]' AS json) ->> e.status::int),
+                           'policy_id', e.policy_id, 'escalations_started_at', e.escalations_started_at, 'resolved_at', e.resolved_at,
+                           'alert_iids', (SELECT json_agg(a.iid ORDER BY a.iid) FROM alert a WHERE a.incident_id = e.incident_id),
+                           'reason', 'backfill'))::text, now()
+            FROM (SELECT gen_random_uuid() AS id, i.project_id, i.iid, w.* FROM written w JOIN incident i ON i.id = w.incident_id
+                  ORDER BY w.incident_id) AS e""".formatted(RECORDS_ALONE);
+
+    /** Seconds one statement takes on a fresh copy of the schema seeded with the benchmark's rows. */
+    static double timed(String database, long project, int incidents, String statement) throws Exception {
+        copySchema(database);
+        psql(database, seed(project, incidents));
+        long start = System.nanoTime();
+        psql(database, statement);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        psql("postgres", "DROP DATABASE " + database + " WITH (FORCE)");
+        return seconds;
     }
 
     static String psql(String database, String sql) throws Exception {

@@ -1,12 +1,13 @@
 package com.gitlab.ops.incident.backfill;
 
-import com.gitlab.ops.incident.alert.Alert;
-import com.gitlab.ops.incident.escalation.EscalationChange;
-import com.gitlab.ops.incident.escalation.EscalationStatus;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gitlab.ops.incident.escalation.EscalationRules;
+import com.gitlab.ops.incident.escalation.EscalationStatusChanged;
 import com.gitlab.ops.incident.escalation.EscalationStatusName;
 import com.gitlab.ops.incident.escalation.EscalationStatusService;
-import com.gitlab.ops.incident.incident.Incident;
 import com.gitlab.ops.platform.error.ApiException;
+import com.gitlab.ops.platform.outbox.Outbox;
 import com.gitlab.ops.platform.work.PollingWorker;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -19,15 +20,17 @@ import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.List;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * The repair job: every incident linked to an alert gets an escalation status record from its alert
- * (the one updated last). Batched, one transaction per batch that also records the progress, so a
- * crash resumes after the last committed batch. Safe while events flow: it only creates missing
+ * (the one updated last). Batched by incident id range, one set-based statement and one transaction
+ * per batch that also records the progress, so a crash resumes after the last committed batch. Safe while events flow: it only creates missing
  * records, under the same incident lock the alert sync takes, and leaves existing ones, which the
  * sync keeps correct. {@code rebuild} first deletes every record, as the seed's plan did.
  */
@@ -35,16 +38,20 @@ import org.jboss.logging.Logger;
 public class EscalationStatusBackfill {
 
     private static final Logger LOG = Logger.getLogger(EscalationStatusBackfill.class);
+    private static final int MAX_ATTEMPTS = 5;
 
     private final EntityManager em;
-    private final EscalationStatusService escalations;
+    private final Outbox outbox;
+    private final ObjectMapper mapper;
     private final int batchSize;
     private final PollingWorker worker;
+    private int failures; // consecutive, of the worker's thread only
 
-    public EscalationStatusBackfill(EntityManager em, EscalationStatusService escalations,
-            @ConfigProperty(name = "incident.backfill.batch-size", defaultValue = "500") int batchSize) {
+    public EscalationStatusBackfill(EntityManager em, Outbox outbox, ObjectMapper mapper,
+            @ConfigProperty(name = "incident.backfill.batch-size", defaultValue = "10000") int batchSize) {
         this.em = em;
-        this.escalations = escalations;
+        this.outbox = outbox;
+        this.mapper = mapper;
         this.batchSize = batchSize;
         this.worker = new PollingWorker("escalation-status-backfill", Duration.ofSeconds(5), this::runPending);
     }
@@ -81,10 +88,38 @@ public class EscalationStatusBackfill {
     }
 
     void runPending() {
-        boolean more = true;
-        while (more) {
-            more = QuarkusTransaction.requiringNew().call(this::runBatch);
+        try {
+            while (QuarkusTransaction.requiringNew().call(this::runBatch)) {
+                failures = 0;
+            }
+            failures = 0;
+        } catch (RuntimeException e) {
+            // A deadlock with the alert sync or a database outage passes: the next poll retries the
+            // batch. An error that stays fails the job, with the reason on it.
+            failures++;
+            boolean giveUp = failures >= MAX_ATTEMPTS;
+            String reason = rootMessage(e);
+            LOG.warnf("Escalation status backfill batch failed (attempt %d of %d): %s", failures, MAX_ATTEMPTS, reason);
+            QuarkusTransaction.requiringNew().run(() -> BackfillJob.<BackfillJob>find("state = ?1 order by id", BackfillJob.RUNNING)
+                    .firstResultOptional().ifPresent(job -> {
+                        job.error = reason;
+                        job.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
+                        if (giveUp) {
+                            job.state = BackfillJob.FAILED;
+                        }
+                    }));
+            if (giveUp) {
+                failures = 0;
+            }
         }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
     }
 
     /** Runs one batch of the oldest running job; true while that job has more. */
@@ -97,43 +132,94 @@ public class EscalationStatusBackfill {
             return false;
         }
         BackfillJob job = claimed.get();
-        try {
-            @SuppressWarnings("unchecked")
-            List<Long> incidentIds = em.createNativeQuery("""
-                            SELECT DISTINCT incident_id FROM alert
-                            WHERE incident_id > :after ORDER BY incident_id LIMIT :batch""", Long.class)
-                    .setParameter("after", job.lastIncidentId)
-                    .setParameter("batch", batchSize)
-                    .getResultList();
-            for (Long incidentId : incidentIds) {
-                if (repair(incidentId)) {
-                    job.created++;
-                }
-                job.lastIncidentId = incidentId;
-            }
-            job.done += incidentIds.size();
-            job.total = Math.max(job.total, job.done);
-            if (incidentIds.size() < batchSize) {
-                job.state = BackfillJob.DONE;
-                LOG.infof("Escalation status backfill job %d done: %d incidents, %d records written", job.id, job.done, job.created);
-            }
-        } catch (RuntimeException e) {
-            job.state = BackfillJob.FAILED;
-            job.error = e.getMessage();
-            LOG.errorf(e, "Escalation status backfill job %d failed", job.id);
+        Object[] range = (Object[]) em.createNativeQuery("""
+                        SELECT count(*), max(incident_id) FROM (
+                            SELECT DISTINCT incident_id FROM alert WHERE incident_id > :after
+                            ORDER BY incident_id LIMIT :batch) AS next""")
+                .setParameter("after", job.lastIncidentId)
+                .setParameter("batch", batchSize)
+                .getSingleResult();
+        long incidents = ((Number) range[0]).longValue();
+        if (incidents > 0) {
+            long upTo = ((Number) range[1]).longValue();
+            job.created += repair(job.lastIncidentId, upTo);
+            job.lastIncidentId = upTo;
+        }
+        job.done += incidents;
+        job.total = Math.max(job.total, job.done);
+        job.error = null;
+        if (incidents < batchSize) {
+            job.state = BackfillJob.DONE;
+            LOG.infof("Escalation status backfill job %d done: %d incidents, %d records written", job.id, job.done, job.created);
         }
         job.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
         return BackfillJob.RUNNING.equals(job.state);
     }
 
-    private boolean repair(long incidentId) {
-        Incident incident = Incident.lock(incidentId);
-        if (incident == null || EscalationStatus.forIncident(incidentId).isPresent()) {
-            return false;
+    /**
+     * Writes the missing records of the incidents in {@code (after, upTo]} that have alerts, with
+     * their events, in one statement: each from the alert updated last, as {@link EscalationRules}
+     * gives a new record from an alert (its status and policy; escalations started and resolved
+     * now where they apply; no pages for the past). The incident rows are locked first, as the alert
+     * sync locks them, and a record the sync wrote meanwhile is left alone.
+     *
+     * @return the number of records written
+     */
+    private int repair(long after, long upTo) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        String with = """
+                -- The id range is repeated on alert so that its index is entered at the range, not
+                -- walked from the start on every batch.
+                WITH locked AS (
+                    SELECT i.id, i.project_id, i.iid FROM incident i
+                    WHERE i.id > :after AND i.id <= :up_to
+                      AND EXISTS (SELECT 1 FROM alert a WHERE a.incident_id = i.id AND a.incident_id > :after AND a.incident_id <= :up_to)
+                      AND NOT EXISTS (SELECT 1 FROM escalation_status s WHERE s.incident_id = i.id)
+                    ORDER BY i.id
+                    FOR UPDATE OF i
+                ), latest AS (
+                    SELECT DISTINCT ON (a.incident_id) a.incident_id, a.status, a.escalation_policy_id
+                    FROM alert a JOIN locked l ON l.id = a.incident_id
+                    WHERE a.incident_id > :after AND a.incident_id <= :up_to
+                    ORDER BY a.incident_id, a.updated_at DESC, a.id DESC
+                ), written AS (
+                    INSERT INTO escalation_status (incident_id, status, policy_id, escalations_started_at, resolved_at, updated_at)
+                    SELECT incident_id, status, escalation_policy_id,
+                           CASE WHEN escalation_policy_id IS NOT NULL THEN CAST(:now AS timestamptz) END,
+                           CASE WHEN status = :resolved THEN CAST(:now AS timestamptz) END,
+                           CAST(:now AS timestamptz)
+                    FROM latest
+                    ON CONFLICT (incident_id) DO NOTHING
+                    RETURNING incident_id, status, policy_id, escalations_started_at, resolved_at
+                )""";
+        String rows = """
+                SELECT l.project_id::text, json_build_object(
+                           'project_id', l.project_id,
+                           'incident_iid', l.iid,
+                           'status', (CAST(:status_names AS json) ->> w.status::int),
+                           'policy_id', w.policy_id,
+                           'escalations_started_at', CASE WHEN w.escalations_started_at IS NOT NULL THEN CAST(:now_json AS json) END,
+                           'resolved_at', CASE WHEN w.resolved_at IS NOT NULL THEN CAST(:now_json AS json) END,
+                           'alert_iids', (SELECT json_agg(a.iid ORDER BY a.iid) FROM alert a WHERE a.incident_id = w.incident_id),
+                           'reason', :reason)
+                FROM written w JOIN locked l ON l.id = w.incident_id
+                ORDER BY w.incident_id""";
+        return outbox.publishAll(with, EscalationStatusChanged.TOPIC, EscalationStatusChanged.TYPE, rows, Map.of(
+                "after", after,
+                "up_to", upTo,
+                "now", now,
+                "now_json", json(now),
+                "resolved", EscalationStatusName.RESOLVED.code(),
+                "status_names", json(Arrays.stream(EscalationStatusName.values()).map(EscalationStatusName::apiName).toList()),
+                "reason", EscalationStatusService.Reason.BACKFILL.value()));
+    }
+
+    // The event's values as the service's JSON conventions write them (what Outbox.publish would).
+    private String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
-        Alert alert = Alert.<Alert>find("incident = ?1 order by updatedAt desc, id desc", incident).firstResult();
-        escalations.change(incident, EscalationChange.fromAlert(EscalationStatusName.ofCode(alert.status), alert.escalationPolicyId),
-                EscalationStatusService.Reason.BACKFILL);
-        return true;
     }
 }

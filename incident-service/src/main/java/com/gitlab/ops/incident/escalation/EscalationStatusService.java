@@ -23,7 +23,7 @@ public class EscalationStatusService {
     public enum Reason {
         ALERT_SYNC, API, BACKFILL;
 
-        String value() {
+        public String value() {
             return name().toLowerCase();
         }
     }

@@ -16,7 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gitlab.ops.testing.KafkaBrokerResource;
+import com.gitlab.ops.testing.KafkaTestClient;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
 import com.gitlab.ops.testing.UnleashServerResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -27,9 +30,13 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +46,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "incident_escalations"))
 class EscalationStatusBackfillTest {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String BACKFILL = "/admin/escalation-statuses/backfill";
     private static final List<String> STATUSES = List.of("triggered", "acknowledged", "resolved", "ignored", "acknowledged", "triggered", "resolved");
 
@@ -85,7 +93,7 @@ class EscalationStatusBackfillTest {
     }
 
     @Test
-    void everyIncidentWithAnAlertGetsTheAlertsRecord_othersStayNone_nobodyIsPaged() {
+    void everyIncidentWithAnAlertGetsTheAlertsRecord_othersStayNone_nobodyIsPaged() throws Exception {
         long project = newProject();
         long policy = createPolicy(project, List.of(Map.of("status", "acknowledged", "elapsed_time_seconds", 0, "user_id", 3)));
         Map<Long, String> expected = incidentsWithLostRecords(project, policy);
@@ -105,6 +113,40 @@ class EscalationStatusBackfillTest {
         for (long iid : expected.keySet()) {
             given().get("/api/projects/{p}/incidents/{i}/pages", project, iid).then().body("size()", equalTo(0));
         }
+
+        // The job's events say what it wrote, in the envelope every other change is published in.
+        long resolvedIid = expected.entrySet().stream().filter(e -> e.getValue().equals("resolved")).findFirst().orElseThrow().getKey();
+        JsonNode event = JSON.readTree(KafkaTestClient.forSharedBroker().awaitRecord("incident-escalations", WAIT,
+                r -> r.key().equals(Long.toString(project)) && backfillEventOf(r, resolvedIid)).value());
+        assertEquals(List.of("specversion", "id", "source", "type", "time", "datacontenttype", "data"), fieldNames(event));
+        assertEquals(List.of("project_id", "incident_iid", "status", "policy_id", "escalations_started_at", "resolved_at", "alert_iids",
+                "reason"), fieldNames(event.get("data")));
+        assertEquals("incident.escalation_status.changed", event.get("type").asText());
+        assertEquals("/gitlab/incident-service", event.get("source").asText());
+        assertEquals(project, event.at("/data/project_id").asLong());
+        assertEquals("resolved", event.at("/data/status").asText());
+        assertEquals(policy, event.at("/data/policy_id").asLong());
+        OffsetDateTime resolvedAt = OffsetDateTime.parse(event.at("/data/resolved_at").asText());
+        assertEquals(resolvedAt, OffsetDateTime.parse(event.at("/data/escalations_started_at").asText()));
+        assertEquals(resolvedAt, OffsetDateTime.parse(incident(project, resolvedIid).getString("escalation_status.resolved_at")));
+        assertEquals(1, event.at("/data/alert_iids").size());
+        OffsetDateTime.parse(event.get("time").asText());
+        UUID.fromString(event.get("id").asText());
+    }
+
+    private static boolean backfillEventOf(ConsumerRecord<String, byte[]> record, long incidentIid) {
+        try {
+            JsonNode data = JSON.readTree(record.value()).get("data");
+            return data.get("reason").asText().equals("backfill") && data.get("incident_iid").asLong() == incidentIid;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test

@@ -72,6 +72,40 @@ class OutboxRelayTest {
         assertEquals("application/cloudevents+json", KafkaTestClient.header(last, "content-type"));
     }
 
+    @Test
+    void eventsWrittenInBulkHaveTheSameEnvelopeAsOneByOne() {
+        String topic = "outbox-test-" + UUID.randomUUID();
+        QuarkusTransaction.requiringNew().run(() -> {
+            outbox.publish(topic, "7", "test.happened", Map.of("n", 0));
+            int written = outbox.publishAll("WITH numbers AS (SELECT generate_series(1, :count) AS n)", topic, "test.happened",
+                    "SELECT '7', json_build_object('n', n) FROM numbers ORDER BY n", Map.of("count", 3));
+            assertEquals(3, written);
+        });
+
+        List<JsonNode> seen = new ArrayList<>();
+        KafkaTestClient.forSharedBroker().awaitRecord(topic, Duration.ofSeconds(30), r -> {
+            seen.add(read(r));
+            return seen.size() == 4;
+        });
+        assertEquals(List.of(0, 1, 2, 3), seen.stream().map(e -> e.at("/data/n").asInt()).toList());
+        JsonNode single = seen.get(0);
+        for (JsonNode bulk : seen.subList(1, 4)) {
+            assertEquals(fieldNames(single), fieldNames(bulk));
+            for (String field : List.of("specversion", "source", "type", "datacontenttype")) {
+                assertEquals(single.get(field), bulk.get(field), field);
+            }
+            UUID.fromString(bulk.get("id").asText());
+            assertTrue(java.time.OffsetDateTime.parse(bulk.get("time").asText()).isAfter(java.time.OffsetDateTime.now().minusMinutes(1)));
+        }
+        assertEquals(4, seen.stream().map(e -> e.get("id").asText()).distinct().count(), "every event has its own id");
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     private static JsonNode read(ConsumerRecord<String, byte[]> record) {
         try {
             return JSON.readTree(record.value());

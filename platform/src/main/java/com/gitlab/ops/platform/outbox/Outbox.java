@@ -5,10 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitlab.ops.platform.event.CloudEvent;
 import com.gitlab.ops.platform.work.AfterCommit;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -19,13 +23,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class Outbox {
 
+    private final EntityManager em;
     private final ObjectMapper mapper;
     private final AfterCommit afterCommit;
     private final OutboxRelay relay;
     private final String source;
 
-    public Outbox(ObjectMapper mapper, AfterCommit afterCommit, OutboxRelay relay,
+    public Outbox(EntityManager em, ObjectMapper mapper, AfterCommit afterCommit, OutboxRelay relay,
             @ConfigProperty(name = "platform.events.source") String source) {
+        this.em = em;
         this.mapper = mapper;
         this.afterCommit = afterCommit;
         this.relay = relay;
@@ -38,7 +44,7 @@ public class Outbox {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public OutboxEvent publish(String topic, String key, String type, Object data) {
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        OffsetDateTime now = now();
         UUID id = UUID.randomUUID();
         ObjectNode envelope = mapper.createObjectNode()
                 .put("specversion", CloudEvent.SPEC_VERSION)
@@ -59,5 +65,46 @@ public class Outbox {
         event.persist();
         afterCommit.run(relay::wake);
         return event;
+    }
+
+    /**
+     * Publishes one event per row of a query, in the caller's transaction, for set-based jobs that
+     * write their changes with {@code INSERT ... SELECT}: the envelopes are built in the database,
+     * the same as {@link #publish}'s.
+     *
+     * @param with       the statement's leading {@code WITH} clause (it may hold the job's own
+     *                   data-modifying CTEs, which PostgreSQL allows only at the top level), or ""
+     * @param rows       a query yielding {@code (message_key text, data json)} in publishing order
+     * @param parameters the named parameters of {@code with} and {@code rows}
+     * @return the number of events written
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int publishAll(String with, String topic, String type, String rows, Map<String, Object> parameters) {
+        OffsetDateTime now = now();
+        Query insert = em.createNativeQuery(with + "\n" + """
+                INSERT INTO outbox_event (event_id, topic, message_key, event_type, envelope, created_at)
+                SELECT e.id, :outbox_topic, e.message_key, :outbox_type,
+                       json_build_object('specversion', :outbox_specversion, 'id', e.id, 'source', :outbox_source,
+                                         'type', :outbox_type, 'time', :outbox_time,
+                                         'datacontenttype', 'application/json', 'data', e.data)::text,
+                       :outbox_created_at
+                FROM (SELECT gen_random_uuid() AS id, r.message_key, r.data FROM (%s) AS r (message_key, data)) AS e""".formatted(rows))
+                .setParameter("outbox_topic", topic)
+                .setParameter("outbox_type", type)
+                .setParameter("outbox_specversion", CloudEvent.SPEC_VERSION)
+                .setParameter("outbox_source", source)
+                .setParameter("outbox_time", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(now))
+                .setParameter("outbox_created_at", now);
+        parameters.forEach(insert::setParameter);
+        int written = insert.executeUpdate();
+        if (written > 0) {
+            afterCommit.run(relay::wake);
+        }
+        return written;
+    }
+
+    // Microseconds: what PostgreSQL keeps, so that an envelope says exactly what is stored.
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     }
 }
