@@ -32,6 +32,21 @@ public final class DataExceptions {
         return Optional.empty();
     }
 
+    /**
+     * Whether {@code e} says the database cannot be reached now (SQLState class 08, connection
+     * exception, or 57P01-03, shutting down or not yet accepting connections): a passing fault, for
+     * a 503 and a retry, never the input's fault.
+     */
+    public static boolean unavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().matches("57P0[123]"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String firstLine(String message) {
         String line = message == null ? "" : message.lines().findFirst().orElse("");
         return line.replaceFirst("^ERROR: ", "");

@@ -98,6 +98,11 @@ public class ErrorMappers {
         if (badValue.isPresent()) {
             return error(400, badValue.get());
         }
+        if (DataExceptions.unavailable(e)) {
+            LOG.warnf("Answered 503: the database is unavailable (%s)", e.getMessage());
+            return Response.fromResponse(error(503, "the database is unavailable for the moment; retry in a few seconds"))
+                    .header("Retry-After", "5").build();
+        }
         String reference = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected error, reference %s", reference);
         return error(500, "internal error; the service log has the details under reference " + reference);

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** Starting the real parts as child processes of the test JVM. */
-final class ChildProcesses {
+public final class ChildProcesses {
 
     private ChildProcesses() {
     }
@@ -21,7 +21,7 @@ final class ChildProcesses {
      * the child watches it and exits when the test JVM is gone, even after a SIGKILL. A shutdown hook
      * stops it sooner on a normal exit.
      */
-    static Process start(List<String> command, Path log, java.util.Map<String, String> env) {
+    public static Process start(List<String> command, Path log, java.util.Map<String, String> env) {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -43,7 +43,7 @@ final class ChildProcesses {
      * Waits until {@code ready} answers true while the process lives; otherwise kills it and fails
      * with a message that names its log.
      */
-    static void awaitReady(Process process, String what, Path log, Duration timeout, Callable<Boolean> ready) {
+    public static void awaitReady(Process process, String what, Path log, Duration timeout, Callable<Boolean> ready) {
         try {
             await(what + " (log: " + log + ")")
                     .atMost(timeout)
@@ -61,7 +61,7 @@ final class ChildProcesses {
         }
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
@@ -70,7 +70,7 @@ final class ChildProcesses {
         }
     }
 
-    static String java() {
+    public static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }

@@ -24,14 +24,17 @@ public final class KafkaBroker {
 
     private static KafkaBroker shared;
 
-    private final String bootstrapServers;
-    private final Process process;
+    private final int port;
+    private final int controllerPort;
+    private final Path dir;
     private final Path log;
+    private volatile Process process;
 
-    private KafkaBroker(String bootstrapServers, Process process, Path log) {
-        this.bootstrapServers = bootstrapServers;
-        this.process = process;
-        this.log = log;
+    private KafkaBroker(int port, int controllerPort, Path dir) {
+        this.port = port;
+        this.controllerPort = controllerPort;
+        this.dir = dir;
+        this.log = dir.resolve("broker.log");
     }
 
     public static synchronized KafkaBroker shared() {
@@ -41,8 +44,30 @@ public final class KafkaBroker {
         return shared;
     }
 
+    /** A broker of the caller's own, for a suite that stops and restarts it; it dies with the JVM too. */
+    public static KafkaBroker startNew() {
+        return start();
+    }
+
     public String bootstrapServers() {
-        return bootstrapServers;
+        return "127.0.0.1:" + port;
+    }
+
+    /**
+     * Stops the broker as an orderly shutdown does (SIGTERM) and starts it again on the same ports and
+     * data: what clients see when a broker is restarted.
+     */
+    public synchronized void restart() {
+        process.destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping the broker", e);
+        }
+        launch();
     }
 
     /** Creates topics that do not exist yet, with three partitions each. */
@@ -65,37 +90,32 @@ public final class KafkaBroker {
 
     public Admin admin() {
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         return Admin.create(props);
     }
 
-    private static int port(String bootstrapServers) {
-        return Integer.parseInt(bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1));
-    }
-
     private static KafkaBroker start() {
-        int port = ChildProcesses.freePort();
-        int controllerPort = ChildProcesses.freePort();
-        Path dir;
         try {
-            dir = Files.createTempDirectory("test-kafka-");
+            KafkaBroker broker = new KafkaBroker(ChildProcesses.freePort(), ChildProcesses.freePort(), Files.createTempDirectory("test-kafka-"));
+            broker.launch();
+            return broker;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Path log = dir.resolve("broker.log");
-        Process process = ChildProcesses.start(List.of(ChildProcesses.java(), "-Xmx512m", "-XX:+UseSerialGC",
+    }
+
+    private void launch() {
+        process = ChildProcesses.start(List.of(ChildProcesses.java(), "-Xmx512m", "-XX:+UseSerialGC",
                 "-cp", HarnessLocations.brokerClasspath(), "com.gitlab.ops.local.kafka.BrokerMain",
                 "--port", Integer.toString(port), "--controller-port", Integer.toString(controllerPort),
                 "--data-dir", dir.toString(), "--exit-with-parent"), log, Map.of());
-        KafkaBroker broker = new KafkaBroker("127.0.0.1:" + port, process, log);
-        broker.awaitReady();
-        return broker;
+        awaitReady();
     }
 
     private void awaitReady() {
-        ChildProcesses.awaitReady(process, "Kafka broker at " + bootstrapServers, log, Duration.ofSeconds(60), () -> {
+        ChildProcesses.awaitReady(process, "Kafka broker at " + bootstrapServers(), log, Duration.ofSeconds(60), () -> {
             // The port first: an admin client polling a closed port only fills the log.
-            try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", port(bootstrapServers))) {
+            try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", port)) {
                 // open
             }
             try (Admin admin = admin()) {

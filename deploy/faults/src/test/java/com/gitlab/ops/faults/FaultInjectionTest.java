@@ -1,0 +1,258 @@
+package com.gitlab.ops.faults;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.gitlab.ops.testing.KafkaBroker;
+import com.gitlab.ops.testing.PostgresDatabase;
+import com.gitlab.ops.testing.UnleashServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fault-injection suite: the three services as real processes, on their own broker, their own
+ * databases behind a proxy that can cut them off, and the real Unleash. While {@code faults.events}
+ * events per service flow, each service is killed with SIGKILL three times at random moments and
+ * restarted, the broker is restarted, and the database is cut off for 30 s. Then every event must have
+ * its effect exactly once, every outbox event must have reached its topic, and no good event may be
+ * dead-lettered.
+ *
+ * <p>Run it with {@code ./mvnw verify -Pfaults} ({@code -Dfaults.events=10000} for a quick run,
+ * {@code -Dfaults.seed=N} to replay a schedule). Logs of every process are in
+ * {@code deploy/faults/target/fault-logs}.
+ */
+class FaultInjectionTest {
+
+    private static final Duration FLOW = Duration.ofSeconds(150);
+    private static final Duration OUTAGE = Duration.ofSeconds(30);
+    private static final String PREALLOCATE_FLAG = "importer_preallocate_iids";
+
+    @Test
+    void nothingIsLostOrDoubledUnderCrashesABrokerRestartAndADatabaseOutage() throws Exception {
+        int events = Integer.getInteger("faults.events", 100_000);
+        long seed = Long.getLong("faults.seed", 0L) != 0 ? Long.getLong("faults.seed") : System.currentTimeMillis();
+        Random random = new Random(seed);
+        Path root = Path.of(System.getProperty("repository.root", "../.."));
+        Path logs = Files.createDirectories(root.resolve("deploy/faults/target/fault-logs"));
+        List<Workload> workloads = List.of(Workload.alerts(), Workload.deploys(), Workload.imports());
+        FaultLog faults = new FaultLog();
+        faults.note("seed " + seed + ", " + events + " events per service over " + FLOW.toSeconds() + " s");
+
+        KafkaBroker broker = KafkaBroker.startNew();
+        List<String> topics = new ArrayList<>();
+        for (String topic : List.of("alerts", "incident-escalations", "incident-pages", "deploys", "imports", "import-events")) {
+            topics.add(topic);
+            topics.add(topic + ".dlq");
+        }
+        broker.createTopics(topics);
+        UnleashServer unleash = UnleashServer.shared();
+        unleash.admin().createFlag(PREALLOCATE_FLAG);
+        unleash.admin().enable(PREALLOCATE_FLAG);
+
+        Map<Workload, PostgresDatabase> databases = new LinkedHashMap<>();
+        Map<Workload, ServiceProcess> services = new LinkedHashMap<>();
+        try (TcpProxy database = new TcpProxy(PostgresDatabase.host(), PostgresDatabase.port());
+                OutboxReader outboxReader = new OutboxReader(broker.bootstrapServers(), List.of("incident-escalations", "import-events"))) {
+            for (Workload workload : workloads) {
+                PostgresDatabase db = PostgresDatabase.create("faults_" + workload.service());
+                databases.put(workload, db);
+                ServiceProcess service = new ServiceProcess(workload.service(), root, logs, Map.of(
+                        "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                        "DATABASE_HOST", "127.0.0.1", "DATABASE_PORT", Integer.toString(database.port()),
+                        "DATABASE_USER", PostgresDatabase.user(), "DATABASE_PASSWORD", PostgresDatabase.password(),
+                        "DATABASE_NAME", db.name(),
+                        "UNLEASH_URL", unleash.url(), "UNLEASH_TOKEN", unleash.clientToken(),
+                        "ADMIN_PASSWORD", "faults-admin"));
+                service.start();
+                services.put(workload, service);
+            }
+            outboxReader.start();
+
+            // The flow, and the faults while it runs.
+            AtomicBoolean inOutage = new AtomicBoolean();
+            HttpProbes probes = new HttpProbes(services.values(), workloads.stream().map(Workload::probePath).toList(), inOutage);
+            probes.start();
+            EventProducer producer = new EventProducer(broker.bootstrapServers());
+            ExecutorService flow = Executors.newFixedThreadPool(workloads.size() + 4);
+            List<Future<?>> running = new ArrayList<>();
+            long start = System.nanoTime();
+            faults.note("flow starts: " + events + " events per service");
+            for (Workload workload : workloads) {
+                running.add(flow.submit(() -> {
+                    producer.send(workload, events, FLOW);
+                    return null;
+                }));
+            }
+            for (ServiceProcess service : services.values()) {
+                // Three kills at random moments, each in its own window, clear of the broker restart
+                // (45 s) and the database outage (60-90 s): a service cannot start without its database.
+                long[] at = {5 + random.nextInt(35), 95 + random.nextInt(20), 122 + random.nextInt(25)};
+                running.add(flow.submit(() -> {
+                    for (long second : at) {
+                        sleepUntil(start, Duration.ofSeconds(second));
+                        service.kill();
+                        faults.note(service.name() + " killed (SIGKILL)");
+                        service.start();
+                        faults.note(service.name() + " restarted and ready");
+                    }
+                    return null;
+                }));
+            }
+            running.add(flow.submit(() -> {
+                sleepUntil(start, Duration.ofSeconds(45));
+                faults.note("broker stopping");
+                broker.restart();
+                faults.note("broker restarted");
+                return null;
+            }));
+            Map<String, Boolean> wentDown = new LinkedHashMap<>();
+            Map<String, Double> upAgainAfter = new LinkedHashMap<>();
+            running.add(flow.submit(() -> {
+                sleepUntil(start, Duration.ofSeconds(60));
+                faults.note("database cut off");
+                inOutage.set(true);
+                database.cut();
+                long cutAt = System.nanoTime();
+                while (System.nanoTime() - cutAt < OUTAGE.toNanos()) {
+                    for (ServiceProcess service : services.values()) {
+                        if (service.readiness() == 503) {
+                            wentDown.put(service.name(), true);
+                        }
+                    }
+                    Thread.sleep(500);
+                }
+                database.restore();
+                faults.note("database back");
+                long restoredAt = System.nanoTime();
+                for (ServiceProcess service : services.values()) {
+                    await(service.name() + " ready again").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                            .until(() -> service.readiness() == 200);
+                    upAgainAfter.put(service.name(), (System.nanoTime() - restoredAt) / 1e9);
+                }
+                inOutage.set(false);
+                faults.note("every service ready again");
+                return null;
+            }));
+            for (Future<?> task : running) {
+                task.get(30, TimeUnit.MINUTES);
+            }
+            flow.shutdown();
+
+            // Everything sent is applied, then counted.
+            Map<Workload, Long> applied = new LinkedHashMap<>();
+            for (Workload workload : workloads) {
+                await(workload.service() + " applying all " + events + " events").atMost(Duration.ofMinutes(15))
+                        .pollInterval(Duration.ofSeconds(2))
+                        .until(() -> count(databases.get(workload), workload.appliedSql()) >= events);
+                applied.put(workload, count(databases.get(workload), workload.appliedSql()));
+            }
+            Map<Workload, Long> outboxRows = new LinkedHashMap<>();
+            for (Workload workload : workloads) {
+                if (workload.outTopic() != null) {
+                    long rows = count(databases.get(workload), "SELECT count(*) FROM outbox_event");
+                    outboxRows.put(workload, rows);
+                    await(workload.outTopic() + " receiving all " + rows + " outbox events").atMost(Duration.ofMinutes(10))
+                            .pollInterval(Duration.ofSeconds(1))
+                            .until(() -> outboxReader.distinct(workload.outTopic()) >= rows);
+                }
+            }
+            probes.stop();
+
+            Summary summary = new Summary(LocalDate.now(), seed, events, faults);
+            for (Workload workload : workloads) {
+                PostgresDatabase db = databases.get(workload);
+                summary.row(workload.service(), events, applied.get(workload), Math.max(0, events - applied.get(workload)),
+                        count(db, workload.doubledSql()), OutboxReader.records(broker.bootstrapServers(), workload.topic() + ".dlq"),
+                        outboxRows.getOrDefault(workload, 0L),
+                        workload.outTopic() == null ? 0 : outboxReader.distinct(workload.outTopic()),
+                        workload.outTopic() == null ? 0 : outboxReader.redelivered(workload.outTopic()),
+                        services.get(workload).kills(), wentDown.getOrDefault(workload.service(), false),
+                        upAgainAfter.getOrDefault(workload.service(), Double.NaN));
+                assertTrue(outboxReader.ids(workload.outTopic()).containsAll(ids(db, workload.outTopic())),
+                        workload.service() + ": an outbox event never reached " + workload.outTopic());
+            }
+            summary.http(probes.requests(), probes.serverErrorsOutsideOutage(), probes.serverErrorsDuringOutage());
+            summary.print();
+            Files.writeString(logs.resolve("summary.txt"), summary.toString());
+
+            for (Summary.Row row : summary.rows()) {
+                assertEquals(0, row.lost(), row.service() + " lost events");
+                assertEquals(0, row.doubled(), row.service() + " applied events twice");
+                assertEquals(0, row.deadLettered(), row.service() + " dead-lettered good events");
+                assertEquals(3, row.kills(), row.service() + " was not killed three times");
+                assertTrue(row.readinessWentDown(), row.service() + "'s readiness did not go DOWN while the database was gone");
+                assertTrue(row.readyAgainSeconds() < 90, row.service() + " did not become ready again by itself");
+            }
+            assertEquals(0, probes.serverErrorsOutsideOutage(), "5xx answers other than a 503 during the database outage");
+        } finally {
+            for (ServiceProcess service : services.values()) {
+                service.stop();
+            }
+            databases.values().forEach(PostgresDatabase::drop);
+        }
+    }
+
+    private static void sleepUntil(long start, Duration offset) throws InterruptedException {
+        long wait = start + offset.toNanos() - System.nanoTime();
+        if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
+    }
+
+    private static long count(PostgresDatabase db, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), PostgresDatabase.user(), PostgresDatabase.password());
+                Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private static java.util.Set<String> ids(PostgresDatabase db, String topic) throws SQLException {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        if (topic == null) {
+            return ids;
+        }
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), PostgresDatabase.user(), PostgresDatabase.password());
+                Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT event_id FROM outbox_event")) {
+            while (r.next()) {
+                ids.add(r.getString(1));
+            }
+        }
+        return ids;
+    }
+
+    /** What happened when, printed with the summary. */
+    static final class FaultLog {
+        private final long start = System.nanoTime();
+        private final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        void note(String what) {
+            String line = String.format("%6.1f s  %s", (System.nanoTime() - start) / 1e9, what);
+            lines.add(line);
+            System.out.println("[faults] " + line);
+        }
+
+        List<String> lines() {
+            return List.copyOf(lines);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package com.gitlab.ops.faults;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * A downstream consumer of the services' outbox topics that de-duplicates by event id, as the
+ * contracts ask of every consumer: the relay publishes at least once, so a crash between sending and
+ * marking an event sent repeats it, and this counts such repeats apart.
+ */
+final class OutboxReader implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final List<String> topics;
+    private final Map<String, Set<String>> ids = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> received = new ConcurrentHashMap<>();
+    private final Thread thread = new Thread(this::run, "outbox-reader");
+    private volatile boolean running = true;
+
+    OutboxReader(String bootstrapServers, List<String> topics) {
+        this.consumer = new KafkaConsumer<>(properties(bootstrapServers, "fault-suite-" + UUID.randomUUID()));
+        this.topics = topics;
+        topics.forEach(topic -> {
+            ids.put(topic, ConcurrentHashMap.newKeySet());
+            received.put(topic, new AtomicLong());
+        });
+    }
+
+    void start() {
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    long distinct(String topic) {
+        return ids.get(topic).size();
+    }
+
+    /** Messages received again with an id already seen: published more than once, consumed once. */
+    long redelivered(String topic) {
+        return received.get(topic).get() - distinct(topic);
+    }
+
+    Set<String> ids(String topic) {
+        return topic == null ? Set.of() : Set.copyOf(ids.get(topic));
+    }
+
+    /** How many records a topic holds (a dead-letter topic, say). */
+    static long records(String bootstrapServers, String topic) {
+        try (KafkaConsumer<String, byte[]> counter = new KafkaConsumer<>(properties(bootstrapServers, "fault-suite-count-" + UUID.randomUUID()))) {
+            List<TopicPartition> partitions = counter.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            Map<TopicPartition, Long> end = counter.endOffsets(partitions, Duration.ofSeconds(30));
+            Map<TopicPartition, Long> begin = counter.beginningOffsets(partitions, Duration.ofSeconds(30));
+            return partitions.stream().mapToLong(p -> end.get(p) - begin.get(p)).sum();
+        }
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(topics);
+            while (running) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    received.get(record.topic()).incrementAndGet();
+                    ids.get(record.topic()).add(JSON.readTree(record.value()).get("id").asText());
+                }
+            }
+        } catch (WakeupException e) {
+            // Closing.
+        } catch (IOException e) {
+            throw new IllegalStateException("an outbox event is not JSON", e);
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private static Properties properties(String bootstrapServers, String group) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return props;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        consumer.wakeup();
+        thread.join(10_000);
+    }
+}

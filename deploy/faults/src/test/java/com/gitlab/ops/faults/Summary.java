@@ -1,0 +1,68 @@
+package com.gitlab.ops.faults;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The suite's printed result: what was sent, applied, lost, doubled and dead-lettered, per service. */
+final class Summary {
+
+    record Row(String service, long sent, long applied, long lost, long doubled, long deadLettered, long outboxEvents, long outboxConsumed,
+            long outboxRedelivered, int kills, boolean readinessWentDown, double readyAgainSeconds) {
+    }
+
+    private final LocalDate date;
+    private final long seed;
+    private final int events;
+    private final FaultInjectionTest.FaultLog faults;
+    private final List<Row> rows = new ArrayList<>();
+    private long requests;
+    private long serverErrors;
+    private long serverErrorsDuringOutage;
+
+    Summary(LocalDate date, long seed, int events, FaultInjectionTest.FaultLog faults) {
+        this.date = date;
+        this.seed = seed;
+        this.events = events;
+        this.faults = faults;
+    }
+
+    void row(String service, long sent, long applied, long lost, long doubled, long deadLettered, long outboxEvents, long outboxConsumed,
+            long outboxRedelivered, int kills, boolean readinessWentDown, double readyAgainSeconds) {
+        rows.add(new Row(service, sent, applied, lost, doubled, deadLettered, outboxEvents, outboxConsumed, outboxRedelivered, kills,
+                readinessWentDown, readyAgainSeconds));
+    }
+
+    void http(long requests, long serverErrors, long serverErrorsDuringOutage) {
+        this.requests = requests;
+        this.serverErrors = serverErrors;
+        this.serverErrorsDuringOutage = serverErrorsDuringOutage;
+    }
+
+    List<Row> rows() {
+        return rows;
+    }
+
+    void print() {
+        System.out.println(this);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("Fault injection, %s: %d events per service, 3 SIGKILLs each, a broker restart, a 30 s database outage (seed %d)%n%n",
+                date, events, seed));
+        out.append(String.format("%-17s %8s %8s %5s %7s %13s %12s %13s %11s %6s %10s %9s%n", "service", "sent", "applied", "lost",
+                "doubled", "dead-lettered", "outbox rows", "consumed once", "redelivered", "kills", "ready DOWN", "UP after"));
+        for (Row r : rows) {
+            out.append(String.format("%-17s %8d %8d %5d %7d %13d %12d %13d %11d %6d %10s %8.1fs%n", r.service(), r.sent(), r.applied(),
+                    r.lost(), r.doubled(), r.deadLettered(), r.outboxEvents(), r.outboxConsumed(), r.outboxRedelivered(), r.kills(),
+                    r.readinessWentDown() ? "yes" : "NO", r.readyAgainSeconds()));
+        }
+        out.append(String.format("%nHTTP reads during the flow: %d; 5xx: %d, besides %d answers 503 (retry later) while the database was cut off%n", requests, serverErrors,
+                serverErrorsDuringOutage));
+        out.append(String.format("%nTimeline:%n"));
+        faults.lines().forEach(line -> out.append("  ").append(line).append('\n'));
+        return out.toString();
+    }
+}

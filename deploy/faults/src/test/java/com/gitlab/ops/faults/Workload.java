@@ -1,0 +1,70 @@
+package com.gitlab.ops.faults;
+
+import com.gitlab.ops.testing.CloudEvents;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.function.IntFunction;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * What the suite sends one service, and how it counts the effects in that service's database.
+ *
+ * @param event       the n-th event (n from 0): every one distinct, so that each has its own effect
+ * @param appliedSql  how many events have their effect
+ * @param doubledSql  effects beyond one per event (a second incident for one alert, a second event
+ *                    out for one change, ...)
+ * @param outTopic    where its outbox publishes, or null
+ * @param probePath   a read the suite keeps making during the flow, counting 5xx answers
+ */
+record Workload(String service, String topic, IntFunction<ProducerRecord<String, String>> event, String appliedSql, String doubledSql,
+        String outTopic, String probePath) {
+
+    private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+    private static final DateTimeFormatter PACKAGE_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
+
+    /** Alerts that each create an incident: alert, incident, escalation status record and one event out. */
+    static Workload alerts() {
+        return new Workload("incident-service", "alerts", n -> {
+            long project = 1000 + n % 100;
+            return new ProducerRecord<>("alerts", Long.toString(project), CloudEvents.envelope(CloudEvents.newId(), "alert.updated", Map.of(
+                    "project_id", project, "alert_iid", n / 100 + 1, "title", "Alert " + n, "status", n % 3 == 0 ? "acknowledged" : "triggered",
+                    "create_incident", true, "updated_at", START.plusSeconds(n).toString())));
+        },
+                "SELECT count(*) FROM alert a JOIN escalation_status s ON s.incident_id = a.incident_id",
+                """
+                SELECT greatest(0, (SELECT count(*) FROM incident) - (SELECT count(DISTINCT incident_id) FROM alert))
+                     + greatest(0, (SELECT count(*) FROM outbox_event) - (SELECT count(*) FROM incident))""",
+                "incident-escalations", "/api/projects/1000/incidents/1");
+    }
+
+    /** Deploy jobs of distinct packages on a non-reference environment: one job row each. */
+    static Workload deploys() {
+        return new Workload("release-tracker", "deploys", n -> {
+            String pkg = "17.6." + PACKAGE_TIME.format(START.plusSeconds(60L * n)) + "-" + String.format("%011x", n) + "."
+                    + String.format("%011x", n * 7L);
+            return new ProducerRecord<>("deploys", pkg, CloudEvents.envelope(CloudEvents.newId(), "deploy.job.finished", Map.of(
+                    "package", pkg, "environment", "gprd", "job", "wait:helm", "status", "success",
+                    "finished_at", START.plusSeconds(60L * n + 30).toString())));
+        },
+                "SELECT count(*) FROM deploy_job",
+                "SELECT count(*) - count(DISTINCT (package_id, environment, job)) FROM deploy_job",
+                null, "/api/releases/17.6/post-migrations");
+    }
+
+    /** Imports of distinct projects while importer_preallocate_iids is on: a reservation and one event out each. */
+    static Workload imports() {
+        return new Workload("import-service", "imports", n -> {
+            long project = 100_000 + n;
+            return new ProducerRecord<>("imports", Long.toString(project), CloudEvents.envelope(CloudEvents.newId(), "import.started", Map.of(
+                    "project_id", project, "project_path", "group/project-" + n, "importer", "github", "user_id", 1,
+                    "max_iids", Map.of("issues", n % 1000 + 1, "merge_requests", n % 500 + 1))));
+        },
+                "SELECT count(*) FROM import_record WHERE outcome = 'reserved'",
+                """
+                SELECT (SELECT count(*) - count(DISTINCT event_id) FROM import_record)
+                     + greatest(0, (SELECT count(*) FROM outbox_event) - (SELECT count(*) FROM import_record))""",
+                "import-events", "/api/imports?project_id=100000");
+    }
+}
