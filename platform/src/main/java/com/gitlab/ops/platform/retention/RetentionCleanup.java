@@ -1,0 +1,73 @@
+package com.gitlab.ops.platform.retention;
+
+import com.gitlab.ops.platform.work.PollingWorker;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Deletes the inbox's and the outbox's rows once nothing can need them: an event id older than the
+ * retention can no longer arrive again (the topics keep events 7 days, the dead-letter topics a
+ * replay can take from 30), and a published outbox event is in Kafka. Without it both tables grow
+ * with every event forever. In small batches, so that it never holds long locks.
+ */
+@ApplicationScoped
+public class RetentionCleanup {
+
+    private static final Logger LOG = Logger.getLogger(RetentionCleanup.class);
+    private static final int BATCH = 10_000;
+
+    private final EntityManager em;
+    private final Duration retention;
+    private final PollingWorker worker;
+
+    public RetentionCleanup(EntityManager em,
+            @ConfigProperty(name = "platform.retention.processed-events", defaultValue = "P35D") Duration retention,
+            @ConfigProperty(name = "platform.retention.interval", defaultValue = "PT1H") Duration interval) {
+        this.em = em;
+        this.retention = retention;
+        this.worker = new PollingWorker("retention-cleanup", interval, this::deleteExpired);
+    }
+
+    void start(@Observes StartupEvent event) {
+        worker.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        worker.stop(Duration.ofSeconds(5));
+    }
+
+    /** Deletes what is older than the retention; the number of rows deleted. */
+    public long deleteExpired() {
+        OffsetDateTime before = OffsetDateTime.now(ZoneOffset.UTC).minus(retention);
+        long deleted = deleteInBatches("""
+                DELETE FROM inbox_event WHERE ctid IN (
+                    SELECT ctid FROM inbox_event WHERE processed_at < :before LIMIT :batch)""", before)
+                + deleteInBatches("""
+                DELETE FROM outbox_event WHERE ctid IN (
+                    SELECT ctid FROM outbox_event WHERE published_at < :before LIMIT :batch)""", before);
+        if (deleted > 0) {
+            LOG.infof("Deleted %d inbox and published outbox rows older than %s", deleted, retention);
+        }
+        return deleted;
+    }
+
+    private long deleteInBatches(String sql, OffsetDateTime before) {
+        long total = 0;
+        int deleted;
+        do {
+            deleted = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(sql)
+                    .setParameter("before", before).setParameter("batch", BATCH).executeUpdate());
+            total += deleted;
+        } while (deleted == BATCH);
+        return total;
+    }
+}
