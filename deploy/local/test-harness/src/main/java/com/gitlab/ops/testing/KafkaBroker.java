@@ -96,7 +96,8 @@ public final class KafkaBroker {
 
     private static KafkaBroker start() {
         try {
-            KafkaBroker broker = new KafkaBroker(ChildProcesses.freePort(), ChildProcesses.freePort(), Files.createTempDirectory("test-kafka-"));
+            int[] ports = ChildProcesses.freePorts(2); // the client port and the controller's, never the same
+            KafkaBroker broker = new KafkaBroker(ports[0], ports[1], Files.createTempDirectory("test-kafka-"));
             broker.launch();
             return broker;
         } catch (IOException e) {
