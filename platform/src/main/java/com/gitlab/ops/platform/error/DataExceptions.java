@@ -43,6 +43,13 @@ public final class DataExceptions {
                     && (sql.getSQLState().startsWith("08") || sql.getSQLState().matches("57P0[123]"))) {
                 return true;
             }
+            // A commit that lost its connection: the transaction manager's RollbackException
+            // carries the driver's error as a suppressed exception, not as its cause.
+            for (Throwable suppressed : t.getSuppressed()) {
+                if (unavailable(suppressed)) {
+                    return true;
+                }
+            }
         }
         return false;
     }

@@ -28,5 +28,11 @@ class DataExceptionsTest {
         assertEquals(Optional.empty(), DataExceptions.describe(wrapped("08006")));
         assertFalse(DataExceptions.unavailable(wrapped("40P01")), "a deadlock is retried, but the database is there");
         assertFalse(DataExceptions.unavailable(new IllegalStateException("no SQL in it")));
+
+        // A commit cut off mid-way, as Narayana reports it.
+        IllegalStateException rollback = new IllegalStateException("ARJUNA016053: Could not commit transaction.");
+        Exception xa = new Exception("Error trying to transactionCommit local transaction", new SQLException("An I/O error occurred", "08006"));
+        rollback.addSuppressed(xa);
+        assertTrue(DataExceptions.unavailable(new RuntimeException("Error invoking subclass method", rollback)));
     }
 }
