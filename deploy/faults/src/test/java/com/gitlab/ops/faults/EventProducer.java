@@ -2,6 +2,9 @@ package com.gitlab.ops.faults;
 
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,26 +32,39 @@ final class EventProducer {
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     }
 
-    void send(Workload workload, int events, Duration flow) throws InterruptedException {
+    /** Sends the events due so far every 10 ms, so that event n goes out at n/events of the flow. */
+    void send(Workload workload, int events, Duration flow) throws Exception {
         AtomicReference<Exception> failure = new AtomicReference<>();
         AtomicLong acked = new AtomicLong();
-        long start = System.nanoTime();
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
-            for (int n = 0; n < events && failure.get() == null; n++) {
-                // The load's pace: event n is due at n/events of the flow.
-                long ahead = start + flow.toNanos() * n / events - System.nanoTime();
-                if (ahead > TimeUnit.MILLISECONDS.toNanos(5)) {
-                    TimeUnit.NANOSECONDS.sleep(ahead);
-                }
-                producer.send(workload.event().apply(n), (metadata, e) -> {
-                    if (e != null) {
-                        failure.compareAndSet(null, e);
-                    } else {
-                        acked.incrementAndGet();
+            long start = System.nanoTime();
+            int[] next = {0};
+            ticker.scheduleAtFixedRate(() -> {
+                try {
+                    long due = Math.min(events, events * (System.nanoTime() - start) / flow.toNanos());
+                    for (; next[0] < due && failure.get() == null; next[0]++) {
+                        producer.send(workload.event().apply(next[0]), (metadata, e) -> {
+                            if (e != null) {
+                                failure.compareAndSet(null, e);
+                            } else {
+                                acked.incrementAndGet();
+                            }
+                        });
                     }
-                });
-            }
+                    if (next[0] == events || failure.get() != null) {
+                        sent.complete(null);
+                    }
+                } catch (RuntimeException e) {
+                    sent.completeExceptionally(e);
+                }
+            }, 0, 10, TimeUnit.MILLISECONDS);
+            sent.get(flow.toSeconds() + 600, TimeUnit.SECONDS);
+            ticker.shutdown();
             producer.flush();
+        } finally {
+            ticker.shutdownNow();
         }
         if (failure.get() != null || acked.get() != events) {
             throw new IllegalStateException(workload.topic() + ": " + acked.get() + " of " + events + " events acknowledged", failure.get());

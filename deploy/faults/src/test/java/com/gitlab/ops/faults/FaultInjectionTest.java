@@ -17,13 +17,18 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -92,54 +97,56 @@ class FaultInjectionTest {
             HttpProbes probes = new HttpProbes(services.values(), workloads.stream().map(Workload::probePath).toList(), inOutage);
             probes.start();
             EventProducer producer = new EventProducer(broker.bootstrapServers());
-            ExecutorService flow = Executors.newFixedThreadPool(workloads.size() + 4);
+            // The load runs on its own threads; each fault is scheduled for its moment of the flow.
+            ExecutorService load = Executors.newFixedThreadPool(workloads.size());
+            ScheduledExecutorService faultSchedule = Executors.newScheduledThreadPool(2);
             List<Future<?>> running = new ArrayList<>();
-            long start = System.nanoTime();
             faults.note("flow starts: " + events + " events per service");
             for (Workload workload : workloads) {
-                running.add(flow.submit(() -> {
+                running.add(load.submit(() -> {
                     producer.send(workload, events, FLOW);
                     return null;
                 }));
             }
+            List<ScheduledExecutorService> killSchedules = new ArrayList<>();
             for (ServiceProcess service : services.values()) {
                 // Three kills at random moments, each in its own window, clear of the broker restart
                 // (45 s) and the database outage (60-90 s): a service cannot start without its database.
-                long[] at = {5 + random.nextInt(35), 95 + random.nextInt(20), 122 + random.nextInt(25)};
-                running.add(flow.submit(() -> {
-                    for (long second : at) {
-                        sleepUntil(start, Duration.ofSeconds(second));
+                // One thread per service, so that a kill waits for the restart before it.
+                ScheduledExecutorService kills = Executors.newSingleThreadScheduledExecutor();
+                killSchedules.add(kills);
+                for (long second : new long[] {5 + random.nextInt(35), 95 + random.nextInt(20), 122 + random.nextInt(25)}) {
+                    running.add(kills.schedule(() -> {
                         service.kill();
                         faults.note(service.name() + " killed (SIGKILL)");
                         service.start();
                         faults.note(service.name() + " restarted and ready");
-                    }
-                    return null;
-                }));
+                        return null;
+                    }, second, TimeUnit.SECONDS));
+                }
             }
-            running.add(flow.submit(() -> {
-                sleepUntil(start, Duration.ofSeconds(45));
+            running.add(faultSchedule.schedule(() -> {
                 faults.note("broker stopping");
                 broker.restart();
                 faults.note("broker restarted");
                 return null;
-            }));
-            Map<String, Boolean> wentDown = new LinkedHashMap<>();
-            Map<String, Double> upAgainAfter = new LinkedHashMap<>();
-            running.add(flow.submit(() -> {
-                sleepUntil(start, Duration.ofSeconds(60));
+            }, 45, TimeUnit.SECONDS));
+            Map<String, Boolean> wentDown = new ConcurrentHashMap<>();
+            Map<String, Double> upAgainAfter = new ConcurrentHashMap<>();
+            running.add(faultSchedule.schedule(() -> {
                 faults.note("database cut off");
                 inOutage.set(true);
                 database.cut();
                 long cutAt = System.nanoTime();
-                while (System.nanoTime() - cutAt < OUTAGE.toNanos()) {
+                // Through the outage, every half second: has each service's readiness gone DOWN?
+                await("the database outage").atMost(OUTAGE.plusSeconds(10)).pollInterval(Duration.ofMillis(500)).until(() -> {
                     for (ServiceProcess service : services.values()) {
                         if (service.readiness() == 503) {
                             wentDown.put(service.name(), true);
                         }
                     }
-                    Thread.sleep(500);
-                }
+                    return System.nanoTime() - cutAt >= OUTAGE.toNanos();
+                });
                 database.restore();
                 faults.note("database back");
                 long restoredAt = System.nanoTime();
@@ -151,11 +158,13 @@ class FaultInjectionTest {
                 inOutage.set(false);
                 faults.note("every service ready again");
                 return null;
-            }));
+            }, 60, TimeUnit.SECONDS));
             for (Future<?> task : running) {
                 task.get(30, TimeUnit.MINUTES);
             }
-            flow.shutdown();
+            load.shutdown();
+            faultSchedule.shutdown();
+            killSchedules.forEach(ExecutorService::shutdown);
 
             // Everything sent is applied, then counted.
             Map<Workload, Long> applied = new LinkedHashMap<>();
@@ -211,13 +220,6 @@ class FaultInjectionTest {
         }
     }
 
-    private static void sleepUntil(long start, Duration offset) throws InterruptedException {
-        long wait = start + offset.toNanos() - System.nanoTime();
-        if (wait > 0) {
-            TimeUnit.NANOSECONDS.sleep(wait);
-        }
-    }
-
     private static long count(PostgresDatabase db, String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), PostgresDatabase.user(), PostgresDatabase.password());
                 Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
@@ -226,8 +228,8 @@ class FaultInjectionTest {
         }
     }
 
-    private static java.util.Set<String> ids(PostgresDatabase db, String topic) throws SQLException {
-        java.util.Set<String> ids = new java.util.HashSet<>();
+    private static Set<String> ids(PostgresDatabase db, String topic) throws SQLException {
+        Set<String> ids = new HashSet<>();
         if (topic == null) {
             return ids;
         }
@@ -243,7 +245,7 @@ class FaultInjectionTest {
     /** What happened when, printed with the summary. */
     static final class FaultLog {
         private final long start = System.nanoTime();
-        private final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
 
         void note(String what) {
             String line = String.format("%6.1f s  %s", (System.nanoTime() - start) / 1e9, what);

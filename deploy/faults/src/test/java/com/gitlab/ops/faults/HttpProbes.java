@@ -3,6 +3,9 @@ package com.gitlab.ops.faults;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,8 +22,11 @@ final class HttpProbes {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong serverErrors = new AtomicLong();
     private final AtomicLong serverErrorsDuringOutage = new AtomicLong();
-    private final Thread thread = new Thread(this::run, "http-probes");
-    private volatile boolean running = true;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "http-probes");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     HttpProbes(Collection<ServiceProcess> services, List<String> paths, AtomicBoolean inOutage) {
         this.services = new ArrayList<>(services);
@@ -28,14 +34,14 @@ final class HttpProbes {
         this.inOutage = inOutage;
     }
 
+    /** A round of reads every 200 ms, the pace of a user refreshing a page now and then. */
     void start() {
-        thread.setDaemon(true);
-        thread.start();
+        scheduler.scheduleWithFixedDelay(this::probeOnce, 0, 200, TimeUnit.MILLISECONDS);
     }
 
     void stop() throws InterruptedException {
-        running = false;
-        thread.join(10_000);
+        scheduler.shutdown();
+        scheduler.awaitTermination(10, TimeUnit.SECONDS);
     }
 
     long requests() {
@@ -51,24 +57,17 @@ final class HttpProbes {
         return serverErrorsDuringOutage.get();
     }
 
-    private void run() {
-        while (running) {
-            for (int i = 0; i < services.size(); i++) {
-                boolean outage = inOutage.get();
-                int status = services.get(i).status(paths.get(i));
-                if (status > 0) {
-                    requests.incrementAndGet();
-                }
-                if (status == 503 && (outage || inOutage.get())) {
-                    serverErrorsDuringOutage.incrementAndGet();
-                } else if (status >= 500) {
-                    serverErrors.incrementAndGet();
-                }
+    private void probeOnce() {
+        for (int i = 0; i < services.size(); i++) {
+            boolean outage = inOutage.get();
+            int status = services.get(i).status(paths.get(i));
+            if (status > 0) {
+                requests.incrementAndGet();
             }
-            try {
-                Thread.sleep(200); // the probes' pace, not a wait for a condition
-            } catch (InterruptedException e) {
-                return;
+            if (status == 503 && (outage || inOutage.get())) {
+                serverErrorsDuringOutage.incrementAndGet();
+            } else if (status >= 500) {
+                serverErrors.incrementAndGet();
             }
         }
     }

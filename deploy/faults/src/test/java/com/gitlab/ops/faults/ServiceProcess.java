@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -45,7 +46,7 @@ final class ServiceProcess {
     }
 
     synchronized void start() {
-        java.util.Map<String, String> all = new java.util.HashMap<>(env);
+        Map<String, String> all = new HashMap<>(env);
         all.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         process = ChildProcesses.start(List.of(ChildProcesses.java(), "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString()), log, all);
         ChildProcesses.awaitReady(process, name, log, Duration.ofSeconds(120), () -> readiness() == 200);
