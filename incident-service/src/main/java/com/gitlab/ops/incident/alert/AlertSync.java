@@ -39,7 +39,8 @@ public class AlertSync {
         Optional<Incident> linkTo = update.incidentIid().map(iid -> Incident.lockByIid(update.projectId(), iid)
                 .orElseThrow(() -> new InvalidEventException("incident_iid " + iid + " does not exist in project " + update.projectId())));
 
-        Optional<Alert.Stored> stored = Alert.upsert(update, EscalationStatusName.ofName(update.status()).orElseThrow().code());
+        EscalationStatusName status = EscalationStatusName.ofName(update.status()).orElseThrow();
+        Optional<Alert.Stored> stored = Alert.upsert(update, status.code());
         if (stored.isEmpty()) {
             return; // Stale or repeated state: what is stored is as new or newer.
         }
@@ -59,7 +60,7 @@ public class AlertSync {
                 incident.projectPath = stored.get().projectPath();
             }
             escalations.change(incident,
-                    EscalationChange.fromAlert(EscalationStatusName.ofName(update.status()).orElseThrow(), update.escalationPolicyId().orElse(null)),
+                    EscalationChange.fromAlert(status, update.escalationPolicyId().orElse(null)),
                     EscalationStatusService.Reason.ALERT_SYNC);
         }
     }

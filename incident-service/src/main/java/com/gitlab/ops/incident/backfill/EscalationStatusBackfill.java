@@ -7,6 +7,7 @@ import com.gitlab.ops.incident.escalation.EscalationStatusChanged;
 import com.gitlab.ops.incident.escalation.EscalationStatusName;
 import com.gitlab.ops.incident.escalation.EscalationStatusService;
 import com.gitlab.ops.platform.error.ApiException;
+import com.gitlab.ops.platform.error.Causes;
 import com.gitlab.ops.platform.outbox.Outbox;
 import com.gitlab.ops.platform.work.PollingWorker;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -98,7 +99,7 @@ public class EscalationStatusBackfill {
             // batch. An error that stays fails the job, with the reason on it.
             failures++;
             boolean giveUp = failures >= MAX_ATTEMPTS;
-            String reason = rootMessage(e);
+            String reason = Causes.root(e).getMessage();
             LOG.warnf("Escalation status backfill batch failed (attempt %d of %d): %s", failures, MAX_ATTEMPTS, reason);
             QuarkusTransaction.requiringNew().run(() -> BackfillJob.<BackfillJob>find("state = ?1 order by id", BackfillJob.RUNNING)
                     .firstResultOptional().ifPresent(job -> {
@@ -112,14 +113,6 @@ public class EscalationStatusBackfill {
                 failures = 0;
             }
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage();
     }
 
     /** Runs one batch of the oldest running job; true while that job has more. */

@@ -26,21 +26,8 @@ public class Inbox {
         this.mapper = mapper;
     }
 
-    /** True when this is the first time the event is seen; false for a duplicate. */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public boolean claim(String topic, String eventId, String eventType) {
-        return em.createNativeQuery("""
-                        INSERT INTO inbox_event (topic, event_id, event_type)
-                        VALUES (:topic, :eventId, :eventType)
-                        ON CONFLICT DO NOTHING""")
-                .setParameter("topic", topic)
-                .setParameter("eventId", eventId)
-                .setParameter("eventType", eventType)
-                .executeUpdate() == 1;
-    }
-
     /**
-     * Claims a batch's events in one statement.
+     * Claims events (a batch's, or one) in one statement.
      *
      * @return the ids seen for the first time; an id given twice is returned once
      */

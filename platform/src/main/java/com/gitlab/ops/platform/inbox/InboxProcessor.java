@@ -1,5 +1,6 @@
 package com.gitlab.ops.platform.inbox;
 
+import com.gitlab.ops.platform.error.Causes;
 import com.gitlab.ops.platform.error.DataExceptions;
 import com.gitlab.ops.platform.event.CloudEvent;
 import com.gitlab.ops.platform.event.EventEnvelopeParser;
@@ -89,7 +90,7 @@ public class InboxProcessor {
         try {
             applyTogether(topic, valid);
         } catch (RuntimeException e) {
-            LOG.debugf("Batch of %d events on %s failed as a whole (%s); applying them one by one", valid.size(), topic, describe(e));
+            LOG.debugf("Batch of %d events on %s failed as a whole (%s); applying them one by one", valid.size(), topic, Causes.describe(e));
             registry.counter("events.batches.split", "topic", topic).increment();
             for (Routed routed : valid) {
                 try {
@@ -159,7 +160,7 @@ public class InboxProcessor {
         for (int attempt = 1; ; attempt++) {
             try {
                 return QuarkusTransaction.requiringNew().call(() -> {
-                    if (!inbox.claim(topic, event.id(), event.type())) {
+                    if (inbox.claimAll(topic, List.of(event)).isEmpty()) {
                         return false;
                     }
                     handler.handle(event);
@@ -178,13 +179,13 @@ public class InboxProcessor {
                     throw new InvalidEventException(badValue.get());
                 }
                 if (attempt >= maxAttempts) {
-                    String reason = "processing failed " + attempt + " times; last error: " + describe(e);
+                    String reason = "processing failed " + attempt + " times; last error: " + Causes.describe(e);
                     recordFailure(event, handler, reason);
                     throw new InvalidEventException(reason);
                 }
                 Duration backoff = Backoff.after(attempt, initialBackoff, maxBackoff);
                 LOG.warnf("Event %s on %s failed (attempt %d of %d), retrying in %s: %s",
-                        event.id(), topic, attempt, maxAttempts, backoff, describe(e));
+                        event.id(), topic, attempt, maxAttempts, backoff, Causes.describe(e));
                 registry.counter("events.retried", "topic", topic).increment();
                 pause(backoff);
             }
@@ -195,7 +196,7 @@ public class InboxProcessor {
         try {
             QuarkusTransaction.requiringNew().run(() -> handler.failed(event, reason));
         } catch (RuntimeException e) {
-            LOG.warnf("Could not record the failure of event %s: %s", event.id(), describe(e));
+            LOG.warnf("Could not record the failure of event %s: %s", event.id(), Causes.describe(e));
         }
     }
 
@@ -207,14 +208,6 @@ public class InboxProcessor {
             }
         }
         return null;
-    }
-
-    private static String describe(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     private static void pause(Duration backoff) {

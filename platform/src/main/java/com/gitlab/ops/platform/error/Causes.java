@@ -1,0 +1,22 @@
+package com.gitlab.ops.platform.error;
+
+/** What went wrong at the bottom of a chain of wrapped exceptions, for a log line or a stored reason. */
+public final class Causes {
+
+    private Causes() {
+    }
+
+    public static Throwable root(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
+    }
+
+    /** The root cause as {@code Type: message}. */
+    public static String describe(Throwable e) {
+        Throwable root = root(e);
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+}
