@@ -31,9 +31,9 @@ import org.jboss.logging.Logger;
 /**
  * The repair job: every incident linked to an alert gets an escalation status record from its alert
  * (the one updated last). Batched by incident id range, one set-based statement and one transaction
- * per batch that also records the progress, so a crash resumes after the last committed batch. Safe while events flow: it only creates missing
- * records, under the same incident lock the alert sync takes, and leaves existing ones, which the
- * sync keeps correct. {@code rebuild} first deletes every record, as the seed's plan did.
+ * per batch that also records the progress, so a crash resumes after the last committed batch.
+ * Safe while events flow: it only creates missing records, under the same incident lock the alert
+ * sync takes, and leaves existing ones, which the sync keeps correct. {@code rebuild} first deletes every record, as the seed's plan did.
  */
 @ApplicationScoped
 public class EscalationStatusBackfill {

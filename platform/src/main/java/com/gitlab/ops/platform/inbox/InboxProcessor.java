@@ -94,7 +94,7 @@ public class InboxProcessor {
             registry.counter("events.batches.split", "topic", topic).increment();
             for (Routed routed : valid) {
                 try {
-                    consumed(topic, applyWithRetries(topic, routed.event(), routed.handler()));
+                    consumed(topic, applyWithRetries(topic, routed.event(), routed.handler()) ? "applied" : "duplicate", 1);
                 } catch (InvalidEventException invalid) {
                     deadLetters.add(deadLetter(routed.record(), invalid));
                 }
@@ -126,8 +126,8 @@ public class InboxProcessor {
             }
             return count;
         });
-        registry.counter("events.consumed", "topic", topic, "outcome", "applied").increment(applied);
-        registry.counter("events.consumed", "topic", topic, "outcome", "duplicate").increment(valid.size() - applied);
+        consumed(topic, "applied", applied);
+        consumed(topic, "duplicate", valid.size() - applied);
     }
 
     private Routed route(String topic, KafkaRecord<String, byte[]> record, Map<String, EventHandler> handlers) {
@@ -140,14 +140,14 @@ public class InboxProcessor {
         return new Routed(record, event, handler);
     }
 
-    private void consumed(String topic, boolean applied) {
-        registry.counter("events.consumed", "topic", topic, "outcome", applied ? "applied" : "duplicate").increment();
+    private void consumed(String topic, String outcome, int events) {
+        registry.counter("events.consumed", "topic", topic, "outcome", outcome).increment(events);
     }
 
     private CompletionStage<Void> deadLetter(KafkaRecord<?, ?> message, InvalidEventException e) {
         IncomingKafkaRecordMetadata<?, ?> record = message.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
         registry.counter("events.dead.lettered", "topic", record.getTopic()).increment();
-        registry.counter("events.consumed", "topic", record.getTopic(), "outcome", "dead_lettered").increment();
+        consumed(record.getTopic(), "dead_lettered", 1);
         LOG.warnf("Dead-lettering %s-%d@%d: %s", record.getTopic(), record.getPartition(), record.getOffset(), e.getMessage());
         return message.nack(e);
     }
