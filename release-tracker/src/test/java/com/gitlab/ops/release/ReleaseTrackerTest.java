@@ -1,27 +1,28 @@
 package com.gitlab.ops.release;
 
+import static com.gitlab.ops.release.DeployEvents.WAIT;
+import static com.gitlab.ops.release.DeployEvents.awaitApplied;
+import static com.gitlab.ops.release.DeployEvents.packageOf;
+import static com.gitlab.ops.release.DeployEvents.resolved;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.gitlab.ops.platform.flags.FeatureFlags;
-import com.gitlab.ops.testing.CloudEvents;
 import com.gitlab.ops.testing.KafkaBrokerResource;
 import com.gitlab.ops.testing.KafkaTestClient;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
-import com.gitlab.ops.testing.UnleashServer;
 import com.gitlab.ops.testing.UnleashServerResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import java.time.Duration;
-import java.util.HashMap;
+import jakarta.persistence.EntityManager;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,16 +37,11 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "post_deploy_migrations_note"))
 @WithTestResource(GitRepositoryResource.class)
 @WithTestResource(FakeGitLabResource.class)
-@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ReleaseTrackerTest {
 
-    private static final String FLAG = "post_deploy_migrations_note";
-    private static final Duration WAIT = Duration.ofSeconds(30);
-    // Each test's packages get their own release, so notes and lists never meet. Time only goes
-    // forward across the class: which package was deployed "before" is global.
+    // Each test's packages get their own release, so notes and lists never meet; each test starts
+    // from empty tables, since which package was deployed "before" is global.
     private static final AtomicInteger RELEASES = new AtomicInteger(20);
-    private static final AtomicInteger BUILD_MINUTES = new AtomicInteger();
-    private static final java.time.LocalDateTime EPOCH = java.time.LocalDateTime.of(2022, 2, 8, 0, 0);
 
     @ConfigProperty(name = "release-tracker.git-repository")
     String repositoryPath;
@@ -56,12 +52,17 @@ class ReleaseTrackerTest {
     @Inject
     FeatureFlags flags;
 
+    @Inject
+    EntityManager em;
+
     private final KafkaTestClient kafka = KafkaTestClient.forSharedBroker();
+    private final DeployEvents events = new DeployEvents();
     private TestGitRepository repository;
     private String release;
 
     @BeforeEach
     void setUp() {
+        DeployEvents.reset(em);
         repository = TestGitRepository.open(repositoryPath);
         release = "15." + RELEASES.incrementAndGet();
         flag(true);
@@ -74,51 +75,22 @@ class ReleaseTrackerTest {
     }
 
     private void flag(boolean on) {
-        if (on) {
-            UnleashServer.shared().admin().enable(FLAG);
-        } else {
-            UnleashServer.shared().admin().disable(FLAG);
-        }
-        await().atMost(WAIT).until(() -> flags.isEnabled(FLAG) == on);
+        DeployEvents.noteFlag(flags, on);
     }
 
-    /** A package of this test's release, built a minute after the previous one, at that GitLab commit. */
     private String pkg(String gitlabCommit) {
-        String built = EPOCH.plusMinutes(BUILD_MINUTES.incrementAndGet()).format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmm"));
-        return release + "." + built + "-" + gitlabCommit + ".4ce763dbce1";
+        return DeployEvents.pkg(release, gitlabCommit);
     }
 
     private String job(String pkg, String environment, String job, String status, Map<String, Object> extra) {
-        Map<String, Object> data = new HashMap<>(Map.of("package", pkg, "environment", environment, "job", job, "status", status,
-                "finished_at", java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).toString()));
-        data.putAll(extra);
-        String id = CloudEvents.newId();
-        kafka.send("deploys", pkg, CloudEvents.envelope(id, "deploy.job.finished", data));
-        return id;
+        return events.job(pkg, environment, job, status, extra);
     }
 
     private void deploy(String pkg, String environment) {
-        job(pkg, environment, "wait:omnibus", "success", Map.of());
-        String last = job(pkg, environment, "wait:helm", "success", Map.of());
-        awaitApplied(last);
-    }
-
-    private static void awaitApplied(String eventId) {
-        await().atMost(WAIT).untilAsserted(() -> given().auth().basic("admin", "test-admin").get("/admin/inbox/{id}", eventId)
-                .then().statusCode(200));
-    }
-
-    private static JsonPath packageOf(String pkg) {
-        return given().get("/api/packages/{p}", pkg).then().statusCode(200).extract().jsonPath();
-    }
-
-    private List<String> notesReceived() {
-        String all = RestAssured.given().baseUri(gitlabUrl).get("/__notes").then().statusCode(200).extract().asString();
-        return all.isBlank() ? List.of() : List.of(all.split("\n"));
+        events.deploy(pkg, environment);
     }
 
     @Test
-    @org.junit.jupiter.api.Order(1) // the first package deployed to the reference environment is the baseline
     void aPackageIntroducesThePostMigrationsAddedSinceThePreviousOneAndTheNoteIsPostedOnce() {
         String c1 = repository.commit("base", "app/models/user.rb", "db/post_migrate/20220101000000_old.rb");
         String c2 = repository.commit("feature", "db/post_migrate/20220201141705_cleanup_background_migration.rb",
@@ -128,7 +100,7 @@ class ReleaseTrackerTest {
         String second = pkg(c2);
 
         deploy(first, "gstg-cny");
-        assertEquals("baseline", packageOf(first).getString("post_migrations.state"));
+        assertEquals("baseline", resolved(first).getString("post_migrations.state"));
         assertEquals(List.of(), packageOf(first).getList("post_migrations.files"));
 
         // Jobs in either order: helm first here; a failed job on the way is recorded.
@@ -137,7 +109,7 @@ class ReleaseTrackerTest {
         assertEquals(false, packageOf(second).getBoolean("environments.'gstg-cny'.deployed"));
         deploy(second, "gstg-cny");
 
-        JsonPath story = packageOf(second);
+        JsonPath story = resolved(second);
         assertEquals("computed", story.getString("post_migrations.state"));
         assertEquals(first, story.getString("post_migrations.compared_with"));
         assertEquals(List.of("db/post_migrate/20220201141705_cleanup_background_migration.rb",
@@ -155,17 +127,21 @@ class ReleaseTrackerTest {
 
         String expected = "Auto-deploy package `" + second + "` introduces post-deploy migrations:\n"
                 + "- `db/post_migrate/20220201141705_cleanup_background_migration.rb`\n"
-                + "- `db/post_migrate/20220201173212_add_user_details_provisioning_index.rb`\n";
+                + "- `db/post_migrate/20220201173212_add_user_details_provisioning_index.rb`\n"
+                + "\n<!-- release-tracker package " + second + " -->\n";
         await().atMost(WAIT).untilAsserted(() -> given().get("/api/releases/{r}/notes", release).then()
                 .body("size()", equalTo(1)).body("[0].state", equalTo("posted")).body("[0].body", equalTo(expected)));
 
         // The same deployment again: no second note.
         deploy(second, "gstg-cny");
         given().get("/api/releases/{r}/notes", release).then().body("size()", equalTo(1));
-        long posted = notesReceived().stream().filter(n -> n.contains(second)).count();
-        assertEquals(1, posted);
-        String note = notesReceived().stream().filter(n -> n.contains(second)).findFirst().orElseThrow();
-        assertTrue(note.startsWith("101 " + FakeGitLabResource.TOKEN + " "), "posted on the release issue with the token: " + note);
+        List<Map<String, Object>> onGitLab = FakeGitLabResource.notesOf(gitlabUrl, second);
+        assertEquals(1, onGitLab.size(), "one note on GitLab: " + onGitLab);
+        assertEquals(101, ((Number) onGitLab.get(0).get("issue_iid")).intValue(), "on the release issue, found on the search's second page");
+        assertEquals(FakeGitLabResource.TOKEN, onGitLab.get(0).get("token"));
+        assertEquals(expected, onGitLab.get(0).get("body"));
+        given().get("/api/releases/{r}/notes", release).then()
+                .body("[0].gitlab_note_id", equalTo(((Number) onGitLab.get(0).get("id")).intValue()));
     }
 
     @Test
@@ -176,24 +152,115 @@ class ReleaseTrackerTest {
         String p1 = pkg(c1);
         String p2 = pkg(c2);
         String p3 = pkg(c3);
-        deploy(p1, "gstg-cny");
-        deploy(p2, "gstg-cny");
-        deploy(p3, "gstg-cny");
+        for (String p : List.of(p1, p2, p3)) {
+            deploy(p, "gstg-cny");
+            resolved(p);
+            deploy(p, "gprd");
+        }
+        deploy(p1, "gstg");
 
         given().get("/api/environments/gprd/rollback-check?target={t}", p1).then().statusCode(200)
-                .body("safe", equalTo(true)).body("blocking.size()", equalTo(0));
+                .body("safe", equalTo(true)).body("blocking.size()", equalTo(0)).body("unknown.size()", equalTo(0));
 
-        String ran = CloudEvents.newId();
-        kafka.send("deploys", p3, CloudEvents.envelope(ran, "post_migrations.executed", Map.of("environment", "gprd", "package", p3)));
-        awaitApplied(ran);
+        events.postMigrationsRan(p3, "gprd");
 
         given().get("/api/environments/gprd/rollback-check?target={t}", p1).then().statusCode(200)
                 .body("safe", equalTo(false))
                 .body("blocking[0].path", equalTo("db/post_migrate/20230101000000_drop_column.rb"))
-                .body("blocking[0].package_version", equalTo(p2));
+                .body("blocking[0].package_version", equalTo(p2))
+                .body("unknown.size()", equalTo(0));
         given().get("/api/environments/gprd/rollback-check?target={t}", p2).then().body("safe", equalTo(true));
         given().get("/api/environments/gstg/rollback-check?target={t}", p1).then().body("safe", equalTo(true));
         given().get("/api/post-migrations/20230101000000_drop_column.rb").then().body("ran_on", equalTo(List.of("gprd")));
+    }
+
+    @Test
+    void aRollbackTheTrackerCannotVouchForIsNeverSafe() {
+        String c1 = repository.commit("base");
+        String c2 = repository.commit("adds nothing post-deploy", "app/y.rb");
+        String p1 = pkg(c1);
+        String p2 = pkg(c2);
+        String p3 = pkg("00000000bad"); // not in the repository: its post-migrations cannot be worked out
+        deploy(p1, "gstg-cny");
+        deploy(p2, "gstg-cny");
+        resolved(p2);
+
+        // A target never deployed there, or never seen at all: unknown, not safe.
+        given().get("/api/environments/gprd/rollback-check?target={t}", p1).then().statusCode(200)
+                .body("safe", equalTo(false)).body("blocking.size()", equalTo(0))
+                .body("unknown[0].package_version", equalTo(p1))
+                .body("unknown[0].reason", equalTo("never deployed to gprd as far as the tracker knows"));
+        String never = pkg(c1);
+        given().get("/api/environments/gstg-cny/rollback-check?target={t}", never).then()
+                .body("safe", equalTo(false)).body("unknown[0].reason", equalTo("the tracker has seen no deploy event for this package"));
+        given().get("/api/environments/gstg-cny/rollback-check?target={t}", p1).then().body("safe", equalTo(true));
+
+        // A later package whose post-migrations could not be worked out: unknown, with the reason.
+        deploy(p3, "gstg-cny");
+        assertEquals("error", resolved(p3).getString("post_migrations.state"));
+        given().get("/api/environments/gstg-cny/rollback-check?target={t}", p1).then()
+                .body("safe", equalTo(false)).body("blocking.size()", equalTo(0))
+                .body("unknown.package_version", equalTo(List.of(p3)))
+                .body("unknown[0].reason", startsWith("its post-migrations could not be worked out: commit 00000000bad is not in the GitLab repository"));
+        // Rolling back to the unknown package itself is another matter: nothing came after it.
+        given().get("/api/environments/gstg-cny/rollback-check?target={t}", p3).then().body("safe", equalTo(true));
+
+        // A package deployed to gprd without passing the reference environment: what it brings is not known.
+        deploy(p1, "gprd");
+        String hotfix = pkg(repository.commit("hotfix", "db/post_migrate/20230601000000_hotfix.rb"));
+        deploy(hotfix, "gprd");
+        given().get("/api/environments/gprd/rollback-check?target={t}", p1).then()
+                .body("safe", equalTo(false)).body("unknown.package_version", equalTo(List.of(hotfix)))
+                .body("unknown[0].reason", equalTo("never deployed to gstg-cny, where post-migrations are worked out"));
+    }
+
+    @Test
+    void aCommitIsFoundInThePackagesThatContainItAndOnTheEnvironmentsThatRunThem() {
+        String c1 = repository.commit("base");
+        String fix = repository.commit("the fix", "app/fix.rb");
+        String c3 = repository.commit("later", "app/later.rb");
+        String p1 = pkg(c1);
+        String p2 = pkg(fix);
+        String p3 = pkg(c3);
+        deploy(p1, "gstg-cny");
+        deploy(p2, "gstg-cny");
+        deploy(p3, "gstg-cny");
+        deploy(p1, "gprd");
+        deploy(p3, "gstg");
+
+        String full = given().get("/api/commits/{sha}", fix).then().statusCode(200)
+                .body("first_package.package_version", equalTo(p2))
+                .body("environments.'gstg-cny'.package_version", equalTo(p3))
+                .body("environments.'gstg-cny'.contains", equalTo(true))
+                .body("environments.gstg.contains", equalTo(true))
+                .body("environments.gprd.package_version", equalTo(p1))
+                .body("environments.gprd.contains", equalTo(false))
+                .body("environments.'gprd-cny'.package_version", nullValue())
+                .body("environments.'gprd-cny'.contains", equalTo(false))
+                .extract().path("sha");
+        assertTrue(full.startsWith(fix) && full.length() == 40, full);
+        given().get("/api/commits/{sha}", full.toUpperCase()).then().statusCode(200).body("first_package.package_version", equalTo(p2));
+        given().get("/api/commits/{sha}", fix.substring(0, 7)).then().statusCode(200).body("sha", equalTo(full));
+
+        // gprd moves on to p3: what runs there now has the fix.
+        deploy(p3, "gprd");
+        given().get("/api/commits/{sha}", fix).then().body("environments.gprd.package_version", equalTo(p3))
+                .body("environments.gprd.contains", equalTo(true));
+        // ... and back to p1, a rollback: what runs there now is p1 again.
+        job(p1, "gprd", "wait:omnibus", "success", Map.of());
+        awaitApplied(job(p1, "gprd", "wait:helm", "success", Map.of()));
+        given().get("/api/commits/{sha}", fix).then().body("environments.gprd.package_version", equalTo(p1))
+                .body("environments.gprd.contains", equalTo(false));
+
+        String later = repository.commit("not in any package yet");
+        given().get("/api/commits/{sha}", later).then().statusCode(200).body("first_package", nullValue())
+                .body("environments.gstg.contains", equalTo(false));
+
+        given().get("/api/commits/{sha}", "12345").then().statusCode(400)
+                .body("error", equalTo("'12345' is not a commit sha: give 7 to 40 hexadecimal digits, e.g. 97d6e07c2a1"));
+        given().get("/api/commits/{sha}", "not-a-sha!").then().statusCode(400);
+        given().get("/api/commits/{sha}", "deadbeefdeadbeefdeadbeefdeadbeefdeadbeef").then().statusCode(404)
+                .body("error", equalTo("commit deadbeefdeadbeefdeadbeefdeadbeefdeadbeef is not in the GitLab repository"));
     }
 
     @Test
@@ -209,7 +276,7 @@ class ReleaseTrackerTest {
             deploy(p1, "gstg-cny");
             deploy(p2, "gstg-cny");
 
-            JsonPath story = packageOf(p2);
+            JsonPath story = resolved(p2);
             assertEquals("error", story.getString("post_migrations.state"));
             assertTrue(story.getString("post_migrations.error").startsWith("commit " + missing + " is not in the GitLab repository"),
                     story.getString("post_migrations.error"));
@@ -240,14 +307,14 @@ class ReleaseTrackerTest {
         job(p2, "gstg-cny", "wait:omnibus", "success", Map.of("post_migrations", List.of("db/post_migrate/20250101000000_listed.rb")));
         awaitApplied(job(p2, "gstg-cny", "wait:helm", "success", Map.of()));
 
-        assertEquals("listed", packageOf(p2).getString("post_migrations.state"));
+        assertEquals("listed", resolved(p2).getString("post_migrations.state"));
         assertEquals(List.of("db/post_migrate/20250101000000_listed.rb"), packageOf(p2).getList("post_migrations.files"));
         await().atMost(WAIT).untilAsserted(() -> given().get("/api/releases/{r}/notes", release).then().body("size()", equalTo(1)));
     }
 
     @Test
     void aNoteGitLabRefusesStaysPendingWithItsErrorAndIsRetriedUntilItLands() {
-        RestAssured.given().baseUri(gitlabUrl).post("/__fail?times=2").then().statusCode(200);
+        FakeGitLabResource.tell(gitlabUrl, "/__fail?times=2");
         String c1 = repository.commit("base");
         String c2 = repository.commit("adds", "db/post_migrate/20260101000000_retry.rb");
         deploy(pkg(c1), "gstg-cny");
@@ -258,6 +325,7 @@ class ReleaseTrackerTest {
                 .body("[0].state", equalTo("pending")).body("[0].last_error", startsWith("GitLab answered 500")));
         await().atMost(WAIT).untilAsserted(() -> given().get("/api/releases/{r}/notes", release).then()
                 .body("[0].state", equalTo("posted")).body("[0].attempts", equalTo(3)));
+        assertEquals(1, FakeGitLabResource.notesOf(gitlabUrl, p2).size());
     }
 
     @Test
@@ -268,7 +336,7 @@ class ReleaseTrackerTest {
         deploy(pkg(c1), "gstg-cny");
         String p2 = pkg(c2);
         deploy(p2, "gstg-cny");
-        assertEquals(List.of("db/post_migrate/20270101000000_quiet.rb"), packageOf(p2).getList("post_migrations.files"));
+        assertEquals(List.of("db/post_migrate/20270101000000_quiet.rb"), resolved(p2).getList("post_migrations.files"));
         given().get("/api/releases/{r}/notes", release).then().body("size()", equalTo(0));
     }
 

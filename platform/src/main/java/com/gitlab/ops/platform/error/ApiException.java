@@ -28,6 +28,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(Response.Status.FORBIDDEN, message);
     }
 
+    /** A part the service depends on (not its database) cannot answer now; answered 503 with Retry-After. */
+    public static ApiException unavailable(String message) {
+        return new ApiException(Response.Status.SERVICE_UNAVAILABLE, message);
+    }
+
     public static ApiException conflict(String message) {
         return new ApiException(Response.Status.CONFLICT, message);
     }

@@ -27,7 +27,10 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response api(ApiException e) {
-        return error(e.status().getStatusCode(), e.getMessage());
+        Response response = error(e.status().getStatusCode(), e.getMessage());
+        // Something the service depends on cannot answer now: not the request's fault, and worth a retry.
+        return e.status() == Response.Status.SERVICE_UNAVAILABLE
+                ? Response.fromResponse(response).header("Retry-After", "30").build() : response;
     }
 
     @ServerExceptionMapper

@@ -1,6 +1,7 @@
 package com.gitlab.ops.release.deploy;
 
 import io.smallrye.config.ConfigMapping;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,6 +24,9 @@ public interface ReleaseTrackerConfig {
     /** Where a repository given by URL is cloned. */
     String gitCacheDir();
 
+    /** How long a clone or fetch of the repository may go without an answer before it fails (and is retried later). */
+    Duration gitFetchTimeout();
+
     /** GitLab's API, to post notes on release issues; notes are only kept when it is not set. */
     Optional<String> gitlabUrl();
 
@@ -30,4 +34,13 @@ public interface ReleaseTrackerConfig {
 
     /** The project (id or full path) holding the monthly release issues ("Release 14.8"). */
     Optional<String> gitlabProject();
+
+    /** How long one request to GitLab's API may take. */
+    Duration gitlabTimeout();
+
+    /**
+     * How long a worker (of any instance) owns a package to work out or a note to send before another
+     * may take it over: longer than the work's own time limits, so that only a crashed worker loses it.
+     */
+    Duration claimLease();
 }

@@ -36,7 +36,7 @@ public class PostMigrationResource {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("""
                         SELECT pm.path, p.version, p.release, d.deployed_at, p.built_at
-                        FROM post_migration pm JOIN package p ON p.id = pm.package_id
+                        FROM introduced_post_migration pm JOIN package p ON p.id = pm.package_id
                         LEFT JOIN deployment d ON d.package_id = p.id AND d.environment = :ref
                         WHERE pm.path = :file OR pm.file_name = :file ORDER BY pm.path""")
                 .setParameter("file", file).setParameter("ref", config.referenceEnvironment()).getResultList();

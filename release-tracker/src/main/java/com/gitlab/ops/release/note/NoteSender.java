@@ -1,23 +1,33 @@
 package com.gitlab.ops.release.note;
 
+import com.gitlab.ops.platform.error.Causes;
 import com.gitlab.ops.platform.work.AfterCommit;
 import com.gitlab.ops.platform.work.Backoff;
 import com.gitlab.ops.platform.work.PollingWorker;
+import com.gitlab.ops.release.deploy.ReleaseTrackerConfig;
+import com.gitlab.ops.release.pkg.AutoDeployPackage;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Posts pending notes to GitLab, retrying with backoff (1 s doubling to 10 min) until they land. A
- * note not sent yet is visible as {@code pending}, with its last error.
+ * Sends pending notes to GitLab: claim, commit, call, record. The claim (a short transaction) makes
+ * the note this worker's for the lease; GitLab is called with no transaction open; the outcome is
+ * recorded in another. Before posting, the issue is searched for the note's marker, so that a note
+ * posted by a send that died before recording it (a crash, a timeout after GitLab took it) is
+ * recorded, never posted twice. A correction made while a send was under way is sent after it.
+ * Failures are retried with backoff (1 s doubling to 10 min); a pending note shows its last error.
  */
 @ApplicationScoped
 public class NoteSender {
@@ -26,12 +36,24 @@ public class NoteSender {
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
 
     private final GitLabNotesClient gitlab;
+    private final EntityManager em;
     private final AfterCommit afterCommit;
+    private final ReleaseTrackerConfig config;
     private final PollingWorker worker;
 
-    public NoteSender(GitLabNotesClient gitlab, AfterCommit afterCommit) {
+    /** A note this worker owns until the lease ends, as it was when claimed. */
+    record Claim(long noteId, int revision, String release, String packageVersion, String body, Long gitlabNoteId, Long issueIid) {
+    }
+
+    /** Where the note is on GitLab once sent. */
+    record Sent(long issueIid, long gitlabNoteId) {
+    }
+
+    public NoteSender(GitLabNotesClient gitlab, EntityManager em, AfterCommit afterCommit, ReleaseTrackerConfig config) {
         this.gitlab = gitlab;
+        this.em = em;
         this.afterCommit = afterCommit;
+        this.config = config;
         this.worker = new PollingWorker("release-notes", Duration.ofSeconds(1), this::sendDue);
     }
 
@@ -43,45 +65,94 @@ public class NoteSender {
         worker.stop(Duration.ofSeconds(30));
     }
 
-    /** A note was created: send it as soon as its transaction commits. */
+    /** A note was made or corrected: send it as soon as its transaction commits. */
     void wakeAfterCommit() {
         afterCommit.run(worker::wake);
     }
 
     void sendDue() {
-        boolean more = true;
-        while (more) {
-            more = QuarkusTransaction.requiringNew().call(() -> {
-                List<ReleaseNote> due = ReleaseNote.<ReleaseNote>find("state = ?1 and nextAttemptAt <= ?2 order by nextAttemptAt",
-                                ReleaseNote.PENDING, OffsetDateTime.now(ZoneOffset.UTC))
-                        .withLock(LockModeType.PESSIMISTIC_WRITE).withHint("jakarta.persistence.lock.timeout", -2)
-                        .page(0, 1).list();
-                if (due.isEmpty()) {
-                    return false;
+        Claim claim;
+        while ((claim = QuarkusTransaction.requiringNew().call(this::claimNext)) != null) {
+            Claim sending = claim;
+            try {
+                Sent sent = send(sending);
+                QuarkusTransaction.requiringNew().run(() -> recordSent(sending, sent));
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
                 }
-                return send(due.get(0));
-            });
+                QuarkusTransaction.requiringNew().run(() -> recordFailure(sending, e));
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+            }
         }
     }
 
-    private boolean send(ReleaseNote note) {
-        note.attempts++;
-        try {
-            note.gitlabNoteId = gitlab.post(note.release, note.body);
-            note.state = ReleaseNote.POSTED;
-            note.postedAt = OffsetDateTime.now(ZoneOffset.UTC);
-            note.lastError = null;
-            note.nextAttemptAt = null;
-            return true;
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            note.nextAttemptAt = OffsetDateTime.now(ZoneOffset.UTC).plus(Backoff.after(note.attempts, Duration.ofSeconds(1), MAX_BACKOFF));
-            note.lastError = e.getMessage();
-            LOG.warnf("Note for release %s not posted (attempt %d, again at %s): %s", note.release, note.attempts, note.nextAttemptAt,
-                    e.getMessage());
-            return false;
+    private Claim claimNext() {
+        @SuppressWarnings("unchecked")
+        List<Number> claimed = em.createNativeQuery("""
+                        UPDATE release_note SET claimed_until = now() + :lease * interval '1 second', attempts = attempts + 1
+                        WHERE id = (SELECT id FROM release_note
+                                    WHERE state = 'pending' AND next_attempt_at <= now()
+                                      AND (claimed_until IS NULL OR claimed_until < now())
+                                    ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+                        RETURNING id""")
+                .setParameter("lease", (double) config.claimLease().toSeconds()).getResultList();
+        if (claimed.isEmpty()) {
+            return null;
         }
+        ReleaseNote note = em.find(ReleaseNote.class, claimed.get(0).longValue());
+        String version = em.find(AutoDeployPackage.class, note.packageId).version;
+        return new Claim(note.id, note.revision, note.release, version, note.body, note.gitlabNoteId, note.issueIid);
+    }
+
+    /** Only GitLab is called here: no transaction is open. */
+    private Sent send(Claim claim) throws Exception {
+        long issue = claim.issueIid() != null ? claim.issueIid() : gitlab.releaseIssue(claim.release());
+        if (claim.gitlabNoteId() != null && gitlab.edit(issue, claim.gitlabNoteId(), claim.body())) {
+            return new Sent(issue, claim.gitlabNoteId());
+        }
+        Optional<GitLabNotesClient.Note> posted = gitlab.findNote(issue, ReleaseNotes.marker(claim.packageVersion()));
+        if (posted.isPresent()) {
+            LOG.infof("Note for %s was on release issue %d already (note %d): recorded, not posted again", claim.packageVersion(), issue,
+                    posted.get().id());
+            if (!posted.get().body().equals(claim.body())) {
+                gitlab.edit(issue, posted.get().id(), claim.body());
+            }
+            return new Sent(issue, posted.get().id());
+        }
+        return new Sent(issue, gitlab.post(issue, claim.body()));
+    }
+
+    private void recordSent(Claim claim, Sent sent) {
+        // Locked: a correction being made now is either committed before this reads the revision, or waits.
+        ReleaseNote note = em.find(ReleaseNote.class, claim.noteId(), LockModeType.PESSIMISTIC_WRITE);
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        note.claimedUntil = null;
+        note.issueIid = sent.issueIid();
+        note.gitlabNoteId = sent.gitlabNoteId();
+        note.lastError = null;
+        if (note.postedAt == null) {
+            note.postedAt = now;
+        }
+        if (note.revision == claim.revision()) {
+            note.state = ReleaseNote.POSTED;
+            note.nextAttemptAt = null;
+        } else {
+            // Corrected while this send was under way: the newer body goes out next.
+            note.nextAttemptAt = now;
+            worker.wake();
+        }
+    }
+
+    private void recordFailure(Claim claim, Exception e) {
+        ReleaseNote note = em.find(ReleaseNote.class, claim.noteId(), LockModeType.PESSIMISTIC_WRITE);
+        note.claimedUntil = null;
+        note.nextAttemptAt = OffsetDateTime.now(ZoneOffset.UTC).plus(Backoff.after(note.attempts, Duration.ofSeconds(1), MAX_BACKOFF));
+        // GitLab's own failures say what GitLab answered; anything else (the record step) says its root cause.
+        note.lastError = e instanceof IOException && e.getMessage() != null ? e.getMessage() : Causes.describe(e);
+        LOG.warnf("Note for %s on release %s not sent (attempt %d, again at %s): %s", claim.packageVersion(), claim.release(),
+                note.attempts, note.nextAttemptAt, note.lastError);
     }
 }

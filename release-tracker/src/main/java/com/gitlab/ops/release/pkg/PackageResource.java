@@ -1,7 +1,7 @@
 package com.gitlab.ops.release.pkg;
 
 import com.gitlab.ops.platform.error.ApiException;
-import com.gitlab.ops.release.migration.PostMigrations;
+import com.gitlab.ops.release.migration.PostMigrationAttribution;
 import jakarta.persistence.EntityManager;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -23,7 +23,7 @@ public class PackageResource {
     public record JobView(String status, OffsetDateTime finishedAt, Long pipelineId) {
     }
 
-    public record EnvironmentView(boolean deployed, OffsetDateTime deployedAt, Map<String, JobView> jobs) {
+    public record EnvironmentView(boolean deployed, OffsetDateTime deployedAt, OffsetDateTime lastDeployedAt, Map<String, JobView> jobs) {
     }
 
     public record PostMigrationsView(String state, String error, String comparedWith, List<String> files) {
@@ -34,11 +34,11 @@ public class PackageResource {
     }
 
     private final EntityManager em;
-    private final PostMigrations postMigrations;
+    private final PostMigrationAttribution attribution;
 
-    public PackageResource(EntityManager em, PostMigrations postMigrations) {
+    public PackageResource(EntityManager em, PostMigrationAttribution attribution) {
         this.em = em;
-        this.postMigrations = postMigrations;
+        this.attribution = attribution;
     }
 
     @GET
@@ -54,18 +54,18 @@ public class PackageResource {
         Map<String, EnvironmentView> environments = new LinkedHashMap<>();
         @SuppressWarnings("unchecked")
         List<Object[]> jobs = em.createNativeQuery("""
-                        SELECT j.environment, j.job, j.status, j.finished_at, j.pipeline_id, d.deployed_at
+                        SELECT j.environment, j.job, j.status, j.finished_at, j.pipeline_id, d.deployed_at, d.last_deployed_at
                         FROM deploy_job j LEFT JOIN deployment d ON d.package_id = j.package_id AND d.environment = j.environment
                         WHERE j.package_id = :pkg ORDER BY j.environment, j.job""")
                 .setParameter("pkg", pkg.id).getResultList();
         for (Object[] row : jobs) {
             OffsetDateTime deployedAt = time(row[5]);
-            environments.computeIfAbsent((String) row[0], e -> new EnvironmentView(deployedAt != null, deployedAt, new LinkedHashMap<>()))
+            environments.computeIfAbsent((String) row[0], e -> new EnvironmentView(deployedAt != null, deployedAt, time(row[6]), new LinkedHashMap<>()))
                     .jobs().put((String) row[1], new JobView((String) row[2], time(row[3]), row[4] == null ? null : ((Number) row[4]).longValue()));
         }
         String comparedWith = pkg.comparedWith == null ? null : AutoDeployPackage.<AutoDeployPackage>findById(pkg.comparedWith).version;
         return new PackageView(pkg.version, pkg.release, pkg.builtAt, pkg.gitlabCommit, pkg.omnibusCommit, environments,
-                new PostMigrationsView(pkg.postMigrationsState, pkg.postMigrationsError, comparedWith, postMigrations.introducedBy(pkg)));
+                new PostMigrationsView(pkg.postMigrationsState, pkg.postMigrationsError, comparedWith, attribution.introducedBy(pkg.id)));
     }
 
     static OffsetDateTime time(Object value) {

@@ -23,7 +23,7 @@ public class ReleaseResource {
     }
 
     public record NoteView(String packageVersion, String body, String state, int attempts, String lastError,
-            OffsetDateTime createdAt, OffsetDateTime postedAt, Long gitlabNoteId) {
+            OffsetDateTime createdAt, OffsetDateTime postedAt, OffsetDateTime correctedAt, Long gitlabNoteId) {
     }
 
     private final EntityManager em;
@@ -38,7 +38,7 @@ public class ReleaseResource {
         requireRelease(release);
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("""
-                        SELECT p.version, p.built_at, pm.path FROM post_migration pm JOIN package p ON p.id = pm.package_id
+                        SELECT p.version, p.built_at, pm.path FROM introduced_post_migration pm JOIN package p ON p.id = pm.package_id
                         WHERE p.release = :release ORDER BY p.built_at, p.version, pm.path""")
                 .setParameter("release", release).getResultList();
         Map<String, PackagePostMigrations> byPackage = new LinkedHashMap<>();
@@ -55,7 +55,7 @@ public class ReleaseResource {
         requireRelease(release);
         return ReleaseNote.<ReleaseNote>list("release = ?1 order by id", release).stream().map(n -> new NoteView(
                 AutoDeployPackage.<AutoDeployPackage>findById(n.packageId).version, n.body, n.state, n.attempts, n.lastError,
-                n.createdAt, n.postedAt, n.gitlabNoteId)).toList();
+                n.createdAt, n.postedAt, n.correctedAt, n.gitlabNoteId)).toList();
     }
 
     private static void requireRelease(String release) {

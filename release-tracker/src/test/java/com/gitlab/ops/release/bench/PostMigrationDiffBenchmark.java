@@ -1,20 +1,22 @@
 package com.gitlab.ops.release.bench;
 
 import com.gitlab.ops.release.deploy.ReleaseTrackerConfig;
-import com.gitlab.ops.release.migration.PostMigrationFinder;
+import com.gitlab.ops.release.source.GitLabSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The release-tracker's post-migration diff (the service's own PostMigrationFinder, JGit) against
+ * The release-tracker's post-migration diff (the service's own GitLabSource, JGit) against
  * {@code git diff --name-only --diff-filter=A} on the same repository, in the same run: two
  * packages 10,000 commits apart, with 3,000 post-migrations added between them in a repository
  * that already has 5,000 other files and 1,000 older post-migrations. Prints both medians and the
@@ -35,16 +37,16 @@ public final class PostMigrationDiffBenchmark {
         String from = git(dir, "rev-parse", "--short=11", "base").trim();
         String to = git(dir, "rev-parse", "--short=11", "master").trim();
 
-        PostMigrationFinder finder = new PostMigrationFinder(config(dir));
+        GitLabSource finder = new GitLabSource(config(dir), new SimpleMeterRegistry());
         long coldStart = System.nanoTime();
-        int found = finder.added(from, to).size();
+        int found = finder.postMigrationsAdded(from, to).size();
         double cold = (System.nanoTime() - coldStart) / 1e6;
         double[] jgit = new double[RUNS];
         double[] cli = new double[RUNS];
         int gitFound = 0;
         for (int i = 0; i < RUNS; i++) {
             long t = System.nanoTime();
-            found = finder.added(from, to).size();
+            found = finder.postMigrationsAdded(from, to).size();
             jgit[i] = (System.nanoTime() - t) / 1e6;
             t = System.nanoTime();
             gitFound = (int) git(dir, "diff", "--name-only", "--diff-filter=A", from, to, "--", "db/post_migrate/").lines().count();
@@ -94,6 +96,18 @@ public final class PostMigrationDiffBenchmark {
 
             public Optional<String> gitlabProject() {
                 return Optional.empty();
+            }
+
+            public Duration gitFetchTimeout() {
+                return Duration.ofSeconds(60);
+            }
+
+            public Duration gitlabTimeout() {
+                return Duration.ofSeconds(10);
+            }
+
+            public Duration claimLease() {
+                return Duration.ofMinutes(5);
             }
         };
     }

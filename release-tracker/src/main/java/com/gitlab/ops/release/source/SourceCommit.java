@@ -1,0 +1,7 @@
+package com.gitlab.ops.release.source;
+
+import java.time.Instant;
+
+/** A commit of the GitLab source: its full id and when it was committed. */
+public record SourceCommit(String sha, Instant committedAt) {
+}
