@@ -42,17 +42,6 @@ public class CommitLookup {
             return Optional.empty();
         }
         SourceCommit commit = found.get();
-        CommitStatus.PackageRef first = null;
-        @SuppressWarnings("unchecked")
-        List<Object[]> candidates = em.createNativeQuery("""
-                        SELECT version, gitlab_commit, built_at FROM package WHERE built_at >= :since ORDER BY built_at, version""")
-                .setParameter("since", commit.committedAt().minus(CLOCK_SKEW).atOffset(ZoneOffset.UTC)).getResultList();
-        for (Object[] row : candidates) {
-            if (source.contains(((String) row[1]).trim(), commit.sha()).orElse(false)) {
-                first = new CommitStatus.PackageRef((String) row[0], time(row[2]));
-                break;
-            }
-        }
         Map<String, CommitStatus.EnvironmentStatus> environments = new LinkedHashMap<>();
         for (String environment : config.environments()) {
             @SuppressWarnings("unchecked")
@@ -68,7 +57,27 @@ public class CommitLookup {
                         source.contains(((String) row[1]).trim(), commit.sha()).orElse(null)));
             }
         }
-        return Optional.of(new CommitStatus(commit.sha(), commit.committedAt().atOffset(ZoneOffset.UTC), first, environments));
+        OffsetDateTime since = commit.committedAt().minus(CLOCK_SKEW).atOffset(ZoneOffset.UTC);
+        Optional<CommitStatus.PackageRef> first = firstContaining(commit, "built_at >= :since", since);
+        if (first.isEmpty() && environments.values().stream().anyMatch(e -> Boolean.TRUE.equals(e.contains()))) {
+            // A package that has it but claims to be built before it was made: clocks disagree; look at the older ones too.
+            first = firstContaining(commit, "built_at < :since", since);
+        }
+        return Optional.of(new CommitStatus(commit.sha(), commit.committedAt().atOffset(ZoneOffset.UTC), first.orElse(null), environments));
+    }
+
+    private Optional<CommitStatus.PackageRef> firstContaining(SourceCommit commit, String builtWhen, OffsetDateTime since)
+            throws GitLabSourceException {
+        @SuppressWarnings("unchecked")
+        List<Object[]> candidates = em.createNativeQuery(
+                        "SELECT version, gitlab_commit, built_at FROM package WHERE " + builtWhen + " ORDER BY built_at, version")
+                .setParameter("since", since).getResultList();
+        for (Object[] row : candidates) {
+            if (source.contains(((String) row[1]).trim(), commit.sha()).orElse(false)) {
+                return Optional.of(new CommitStatus.PackageRef((String) row[0], time(row[2])));
+            }
+        }
+        return Optional.empty();
     }
 
     private static OffsetDateTime time(Object value) {

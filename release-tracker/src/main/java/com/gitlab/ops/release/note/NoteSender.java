@@ -104,7 +104,9 @@ public class NoteSender {
         }
         ReleaseNote note = em.find(ReleaseNote.class, claimed.get(0).longValue());
         String version = em.find(AutoDeployPackage.class, note.packageId).version;
-        return new Claim(note.id, note.revision, note.release, version, note.body, note.gitlabNoteId, note.issueIid);
+        Long issueIid = note.issueIid != null ? note.issueIid : ReleaseNote.<ReleaseNote>find("release = ?1 and issueIid is not null", note.release)
+                .firstResultOptional().map(other -> other.issueIid).orElse(null); // found for another note of the release already
+        return new Claim(note.id, note.revision, note.release, version, note.body, note.gitlabNoteId, issueIid);
     }
 
     /** Only GitLab is called here: no transaction is open. */
