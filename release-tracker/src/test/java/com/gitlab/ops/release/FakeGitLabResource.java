@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -44,6 +46,7 @@ public class FakeGitLabResource implements QuarkusTestResourceLifecycleManager {
     private final AtomicInteger failures = new AtomicInteger();
     private final AtomicInteger slow = new AtomicInteger();
     private volatile long slowMillis;
+    private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
     private HttpServer server;
 
     @Override
@@ -114,11 +117,16 @@ public class FakeGitLabResource implements QuarkusTestResourceLifecycleManager {
             synchronized (notes) {
                 notes.put((Long) note.get("id"), note);
             }
+            String created = json.writeValueAsString(note);
             if (slow.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 // GitLab took the note; its answer comes late.
-                Thread.sleep(slowMillis);
+                later.schedule(() -> {
+                    answer(exchange, 201, created, Map.of());
+                    return null;
+                }, slowMillis, TimeUnit.MILLISECONDS);
+                return;
             }
-            answer(exchange, 201, json.writeValueAsString(note), Map.of());
+            answer(exchange, 201, created, Map.of());
         } else if (notesPath.matches() && method.equals("PUT") && notesPath.group(2) != null) {
             String body = json.readTree(exchange.getRequestBody()).path("body").asText();
             synchronized (notes) {
@@ -166,6 +174,7 @@ public class FakeGitLabResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
+        later.shutdownNow();
         if (server != null) {
             server.stop(0);
         }
