@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.gitlab.ops.testing.KafkaBroker;
 import com.gitlab.ops.testing.PostgresDatabase;
+import com.gitlab.ops.testing.TcpProxy;
 import com.gitlab.ops.testing.UnleashServer;
 import java.nio.file.Files;
 import java.nio.file.Path;

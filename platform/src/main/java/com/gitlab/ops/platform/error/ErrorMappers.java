@@ -101,10 +101,11 @@ public class ErrorMappers {
         if (badValue.isPresent()) {
             return error(400, badValue.get());
         }
-        if (DataExceptions.unavailable(e)) {
-            LOG.warnf("Answered 503: the database is unavailable (%s)", e.getMessage());
-            return Response.fromResponse(error(503, "the database is unavailable for the moment; retry in a few seconds"))
-                    .header("Retry-After", "5").build();
+        if (Outages.isOutage(e)) {
+            boolean database = DataExceptions.unavailable(e);
+            LOG.warnf("Answered 503: %s is unavailable (%s)", database ? "the database" : "a part this service needs", Causes.describe(e));
+            return Response.fromResponse(error(503, (database ? "the database" : "a service this one depends on")
+                    + " is unavailable for the moment; retry in a few seconds")).header("Retry-After", "5").build();
         }
         String reference = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected error, reference %s", reference);

@@ -2,6 +2,7 @@ package com.gitlab.ops.platform.inbox;
 
 import com.gitlab.ops.platform.error.Causes;
 import com.gitlab.ops.platform.error.DataExceptions;
+import com.gitlab.ops.platform.error.Outages;
 import com.gitlab.ops.platform.event.CloudEvent;
 import com.gitlab.ops.platform.event.EventEnvelopeParser;
 import com.gitlab.ops.platform.event.InvalidEventException;
@@ -33,9 +34,11 @@ import org.jboss.logging.Logger;
  * {@code dead-letter-queue} failure strategy then writes the record, key and value unchanged, to
  * {@code <topic>.dlq} with the exception's message as {@code dead-letter-reason}, and the partition
  * goes on.
- * Anything else (the database is down, a deadlock) is retried with backoff, because dead-lettering
- * a good event for a passing fault would lose it; after the last attempt it is dead-lettered with
- * the cause, so that it is never silent.
+ * An outage (the database, or another service it needs, cannot be reached: {@link Outages}) is not
+ * the event's fault: the consumer waits it out, retrying with backoff for as long as it lasts, with
+ * readiness DOWN meanwhile ({@link OutageWaits}), and dead-letters nothing for it. Anything else (a
+ * deadlock, a bug) is retried with backoff up to {@code platform.events.retry.max-attempts}, then
+ * dead-lettered with the cause, so that it is never silent.
  */
 @ApplicationScoped
 public class InboxProcessor {
@@ -46,11 +49,12 @@ public class InboxProcessor {
     private final Inbox inbox;
     private final EntityManager em;
     private final MeterRegistry registry;
+    private final OutageWaits outages;
     private final int maxAttempts;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
 
-    public InboxProcessor(EventEnvelopeParser parser, Inbox inbox, EntityManager em, MeterRegistry registry,
+    public InboxProcessor(EventEnvelopeParser parser, Inbox inbox, EntityManager em, MeterRegistry registry, OutageWaits outages,
             @ConfigProperty(name = "platform.events.retry.max-attempts", defaultValue = "10") int maxAttempts,
             @ConfigProperty(name = "platform.events.retry.initial-backoff", defaultValue = "PT0.2S") Duration initialBackoff,
             @ConfigProperty(name = "platform.events.retry.max-backoff", defaultValue = "PT30S") Duration maxBackoff) {
@@ -58,6 +62,7 @@ public class InboxProcessor {
         this.inbox = inbox;
         this.em = em;
         this.registry = registry;
+        this.outages = outages;
         this.maxAttempts = maxAttempts;
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
@@ -88,7 +93,7 @@ public class InboxProcessor {
             }
         }
         try {
-            applyTogether(topic, valid);
+            applyTogetherWaitingOutOutages(topic, valid);
         } catch (RuntimeException e) {
             LOG.debugf("Batch of %d events on %s failed as a whole (%s); applying them one by one", valid.size(), topic, Causes.describe(e));
             registry.counter("events.batches.split", "topic", topic).increment();
@@ -104,6 +109,30 @@ public class InboxProcessor {
         }
         return CompletableFuture.allOf(deadLetters.stream().map(CompletionStage::toCompletableFuture).toArray(CompletableFuture[]::new))
                 .thenCompose(done -> batch.ack());
+    }
+
+    /** The batch as a whole, again and again while an outage lasts; any other failure is the caller's to split. */
+    private void applyTogetherWaitingOutOutages(String topic, List<Routed> valid) {
+        for (int outage = 1; ; outage++) {
+            try {
+                applyTogether(topic, valid);
+                outages.over(topic);
+                return;
+            } catch (RuntimeException e) {
+                if (!Outages.isOutage(e)) {
+                    throw e;
+                }
+                waitOut(topic, outage, e);
+            }
+        }
+    }
+
+    private void waitOut(String topic, int attempt, RuntimeException e) {
+        outages.waiting(topic, Causes.describe(e));
+        Duration backoff = Backoff.after(attempt, initialBackoff, maxBackoff);
+        LOG.warnf("Events on %s wait out an outage (attempt %d), again in %s: %s", topic, attempt, backoff, Causes.describe(e));
+        registry.counter("events.retried", "topic", topic).increment();
+        pause(backoff);
     }
 
     private void applyTogether(String topic, List<Routed> valid) {
@@ -157,15 +186,18 @@ public class InboxProcessor {
     }
 
     private boolean applyWithRetries(String topic, CloudEvent event, EventHandler handler) {
+        int outage = 0;
         for (int attempt = 1; ; attempt++) {
             try {
-                return QuarkusTransaction.requiringNew().call(() -> {
+                boolean applied = QuarkusTransaction.requiringNew().call(() -> {
                     if (inbox.claimAll(topic, List.of(event)).isEmpty()) {
                         return false;
                     }
                     handler.handle(event);
                     return true;
                 });
+                outages.over(topic);
+                return applied;
             } catch (InvalidEventException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -178,6 +210,13 @@ public class InboxProcessor {
                 if (badValue.isPresent()) {
                     throw new InvalidEventException(badValue.get());
                 }
+                if (Outages.isOutage(e)) {
+                    // Not the event's fault, and not one of its attempts: wait for as long as it lasts.
+                    attempt--;
+                    waitOut(topic, ++outage, e);
+                    continue;
+                }
+                outage = 0;
                 if (attempt >= maxAttempts) {
                     String reason = "processing failed " + attempt + " times; last error: " + Causes.describe(e);
                     recordFailure(event, handler, reason);

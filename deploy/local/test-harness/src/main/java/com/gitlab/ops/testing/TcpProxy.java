@@ -1,4 +1,4 @@
-package com.gitlab.ops.faults;
+package com.gitlab.ops.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,10 +13,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A TCP proxy the suite can cut. While cut, every open connection is closed and new ones are closed
+ * A TCP proxy a test can cut. While cut, every open connection is closed and new ones are closed
  * as soon as they are accepted: to a service behind it, that is a database outage.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
     private final String targetHost;
     private final int targetPort;
@@ -29,7 +29,7 @@ final class TcpProxy implements AutoCloseable {
     });
     private volatile boolean cut;
 
-    TcpProxy(String targetHost, int targetPort) {
+    public TcpProxy(String targetHost, int targetPort) {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
         try {
@@ -40,17 +40,17 @@ final class TcpProxy implements AutoCloseable {
         threads.submit(this::accept);
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
-    void cut() {
+    public void cut() {
         cut = true;
         open.forEach(TcpProxy::close);
         open.clear();
     }
 
-    void restore() {
+    public void restore() {
         cut = false;
     }
 
