@@ -51,6 +51,10 @@ class FaultInjectionTest {
     private static final Duration FLOW = Duration.ofSeconds(150);
     private static final Duration OUTAGE = Duration.ofSeconds(30);
     private static final String PREALLOCATE_FLAG = "importer_preallocate_iids";
+    /** The service whose outbox relay halts between a batch's send and its mark, and at which batch (early in the flow). */
+    private static final String RELAY_FAULT_SERVICE = "incident-service";
+    private static final int RELAY_FAULT_BATCH = 2;
+    private static final String FAULT_POINT_LOG = "Fault point platform.outbox.fault.halt-after-send";
 
     @Test
     void nothingIsLostOrDoubledUnderCrashesABrokerRestartAndADatabaseOutage() throws Exception {
@@ -88,7 +92,10 @@ class FaultInjectionTest {
                         "DATABASE_NAME", db.name(),
                         "UNLEASH_URL", unleash.url(), "UNLEASH_TOKEN", unleash.clientToken(),
                         "ADMIN_PASSWORD", "faults-admin"));
-                service.start();
+                // incident-service starts with the relay's fault point: it dies after sending its
+                // RELAY_FAULT_BATCH-th batch of outbox events and before marking them published.
+                service.start(workload.service().equals(RELAY_FAULT_SERVICE)
+                        ? Map.of("PLATFORM_OUTBOX_FAULT_HALT_AFTER_SEND", Integer.toString(RELAY_FAULT_BATCH)) : Map.of());
                 services.put(workload, service);
             }
             outboxReader.start();
@@ -99,7 +106,8 @@ class FaultInjectionTest {
             probes.start();
             EventProducer producer = new EventProducer(broker.bootstrapServers());
             // The load runs on its own threads; each fault is scheduled for its moment of the flow.
-            ExecutorService load = Executors.newFixedThreadPool(workloads.size());
+            // One thread per workload, and one that restarts the service halted by the relay's fault point.
+            ExecutorService load = Executors.newFixedThreadPool(workloads.size() + 1);
             ScheduledExecutorService faultSchedule = Executors.newScheduledThreadPool(2);
             List<Future<?>> running = new ArrayList<>();
             faults.note("flow starts: " + events + " events per service");
@@ -109,6 +117,18 @@ class FaultInjectionTest {
                     return null;
                 }));
             }
+            ServiceProcess relayFault = services.values().stream().filter(s -> s.name().equals(RELAY_FAULT_SERVICE)).findFirst().orElseThrow();
+            Process withFaultPoint = relayFault.process();
+            AtomicBoolean relayFaultFired = new AtomicBoolean();
+            running.add(load.submit(() -> {
+                withFaultPoint.waitFor();
+                // Halted by the fault point (it says so in its log), not killed by the schedule.
+                if (Files.readString(relayFault.log()).contains(FAULT_POINT_LOG) && relayFault.restartIfStill(withFaultPoint)) {
+                    relayFaultFired.set(true);
+                    faults.note(RELAY_FAULT_SERVICE + " halted by the relay's fault point (a batch sent, not marked), restarted and ready");
+                }
+                return null;
+            }));
             List<ScheduledExecutorService> killSchedules = new ArrayList<>();
             for (ServiceProcess service : services.values()) {
                 // Three kills at random moments, each in its own window, clear of the broker restart
@@ -117,11 +137,14 @@ class FaultInjectionTest {
                 ScheduledExecutorService kills = Executors.newSingleThreadScheduledExecutor();
                 killSchedules.add(kills);
                 for (long second : new long[] {5 + random.nextInt(35), 95 + random.nextInt(20), 122 + random.nextInt(25)}) {
+                    boolean first = second < 95;
                     running.add(kills.schedule(() -> {
-                        service.kill();
-                        faults.note(service.name() + " killed (SIGKILL)");
-                        service.start();
-                        faults.note(service.name() + " restarted and ready");
+                        if (first && service == relayFault) {
+                            // Not before the relay's fault point has fired: a kill first would leave no double send forced.
+                            await("the relay's fault point").atMost(Duration.ofMinutes(2)).until(relayFaultFired::get);
+                        }
+                        service.killAndRestart();
+                        faults.note(service.name() + " killed (SIGKILL), restarted and ready");
                         return null;
                     }, second, TimeUnit.SECONDS));
                 }
@@ -201,6 +224,7 @@ class FaultInjectionTest {
                         workload.service() + ": an outbox event never reached " + workload.outTopic());
             }
             summary.http(probes.requests(), probes.serverErrorsOutsideOutage(), probes.serverErrorsDuringOutage());
+            summary.relayFault(RELAY_FAULT_SERVICE, RELAY_FAULT_BATCH, relayFaultFired.get());
             summary.print();
             Files.writeString(logs.resolve("summary.txt"), summary.toString());
 
@@ -213,6 +237,10 @@ class FaultInjectionTest {
                 assertTrue(row.readyAgainSeconds() < 90, row.service() + " did not become ready again by itself");
             }
             assertEquals(0, probes.serverErrorsOutsideOutage(), "5xx answers other than a 503 during the database outage");
+            assertTrue(relayFaultFired.get(), RELAY_FAULT_SERVICE + " was killed before its relay's fault point fired: no double send was forced");
+            Summary.Row forced = summary.rows().stream().filter(r -> r.service().equals(RELAY_FAULT_SERVICE)).findFirst().orElseThrow();
+            assertTrue(forced.outboxRedelivered() > 0, "the relay's fault point sent no event twice");
+            assertEquals(forced.outboxEvents(), forced.outboxConsumed(), "a consumer de-duplicating by id saw each event once");
         } finally {
             for (ServiceProcess service : services.values()) {
                 service.stop();

@@ -1,6 +1,7 @@
 package com.gitlab.ops.faults;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gitlab.ops.testing.KafkaTestClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -63,13 +64,7 @@ final class OutboxReader implements AutoCloseable {
 
     /** How many records a topic holds (a dead-letter topic, say). */
     static long records(String bootstrapServers, String topic) {
-        try (KafkaConsumer<String, byte[]> counter = new KafkaConsumer<>(properties(bootstrapServers, "fault-suite-count-" + UUID.randomUUID()))) {
-            List<TopicPartition> partitions = counter.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            Map<TopicPartition, Long> end = counter.endOffsets(partitions, Duration.ofSeconds(30));
-            Map<TopicPartition, Long> begin = counter.beginningOffsets(partitions, Duration.ofSeconds(30));
-            return partitions.stream().mapToLong(p -> end.get(p) - begin.get(p)).sum();
-        }
+        return new KafkaTestClient(bootstrapServers).count(topic);
     }
 
     private void run() {

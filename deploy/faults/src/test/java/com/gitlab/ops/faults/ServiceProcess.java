@@ -46,10 +46,36 @@ final class ServiceProcess {
     }
 
     synchronized void start() {
+        start(Map.of());
+    }
+
+    /** Starts it with more environment, for this run of the process only (a fault point, say). */
+    synchronized void start(Map<String, String> extra) {
         Map<String, String> all = new HashMap<>(env);
+        all.putAll(extra);
         all.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         process = ChildProcesses.start(List.of(ChildProcesses.java(), "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString()), log, all);
         ChildProcesses.awaitReady(process, name, log, Duration.ofSeconds(120), () -> readiness() == 200);
+    }
+
+    /** The process running now. */
+    synchronized Process process() {
+        return process;
+    }
+
+    /** Starts it again if {@code exited} is still the process of record (a kill may have replaced it already). */
+    synchronized boolean restartIfStill(Process exited) {
+        if (process != exited) {
+            return false;
+        }
+        start();
+        return true;
+    }
+
+    /** A scheduled kill and the restart after it, as one step: nothing else restarts it in between. */
+    synchronized void killAndRestart() throws InterruptedException {
+        kill();
+        start();
     }
 
     /** SIGKILL: no shutdown hook, no graceful drain, whatever was in flight is cut off. */

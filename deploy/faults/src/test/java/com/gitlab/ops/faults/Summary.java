@@ -19,6 +19,7 @@ final class Summary {
     private long requests;
     private long serverErrors;
     private long serverErrorsDuringOutage;
+    private String relayFault = "";
 
     Summary(LocalDate date, long seed, int events, FaultInjectionTest.FaultLog faults) {
         this.date = date;
@@ -37,6 +38,16 @@ final class Summary {
         this.requests = requests;
         this.serverErrors = serverErrors;
         this.serverErrorsDuringOutage = serverErrorsDuringOutage;
+    }
+
+    /** The forced double send: the relay of {@code service} halted after sending its {@code batch}-th batch, before marking it. */
+    void relayFault(String service, int batch, boolean fired) {
+        Row row = rows.stream().filter(r -> r.service().equals(service)).findFirst().orElseThrow();
+        relayFault = fired
+                ? String.format("Forced double send: %s halted after its relay sent batch %d and before it marked it; %d outbox events reached "
+                        + "the topic twice in all, and a consumer de-duplicating by event id saw %d of %d rows once each%n", service, batch,
+                        row.outboxRedelivered(), row.outboxConsumed(), row.outboxEvents())
+                : String.format("Forced double send: did NOT happen (%s was killed before its relay's fault point fired)%n", service);
     }
 
     List<Row> rows() {
@@ -61,6 +72,7 @@ final class Summary {
         }
         out.append(String.format("%nHTTP reads during the flow: %d; 5xx: %d, besides %d answers 503 (retry later) while the database was cut off%n", requests, serverErrors,
                 serverErrorsDuringOutage));
+        out.append(String.format("%n")).append(relayFault);
         out.append(String.format("%nTimeline:%n"));
         faults.lines().forEach(line -> out.append("  ").append(line).append('\n'));
         return out.toString();

@@ -8,12 +8,18 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
+import org.hibernate.annotations.SQLRestriction;
 
-/** A run of the escalation status repair job, with the progress it resumes from. */
+/**
+ * A run of the escalation status repair job, with the progress it resumes from: an admin job
+ * (platform's {@code admin_job}) of its own kind, with columns of its own.
+ */
 @Entity
-@Table(name = "backfill_job")
+@Table(name = "admin_job")
+@SQLRestriction("kind = 'escalation_status_backfill'")
 public class BackfillJob extends PanacheEntityBase {
 
+    public static final String KIND = "escalation_status_backfill";
     public static final String RUNNING = "running";
     public static final String DONE = "done";
     public static final String FAILED = "failed";
@@ -21,6 +27,9 @@ public class BackfillJob extends PanacheEntityBase {
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
+
+    @Column(nullable = false)
+    public String kind = KIND;
 
     @Column(nullable = false)
     public String state;

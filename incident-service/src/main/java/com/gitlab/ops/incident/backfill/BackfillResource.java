@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitlab.ops.platform.error.ApiException;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -14,7 +13,7 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.OffsetDateTime;
 
-/** Admin: start the escalation status repair job and follow its progress. */
+/** Admin: start the escalation status repair job; its progress is at /admin/jobs/{id}, as every admin job's. */
 @Path("/admin")
 @Produces(MediaType.APPLICATION_JSON)
 public class BackfillResource {
@@ -23,7 +22,7 @@ public class BackfillResource {
             OffsetDateTime createdAt, OffsetDateTime updatedAt) {
 
         static JobView of(BackfillJob job) {
-            return new JobView(job.id, "escalation_status_backfill", job.state, job.rebuild, job.done, job.total, job.created, job.error,
+            return new JobView(job.id, BackfillJob.KIND, job.state, job.rebuild, job.done, job.total, job.created, job.error,
                     job.createdAt, job.updatedAt);
         }
     }
@@ -56,13 +55,4 @@ public class BackfillResource {
         return Response.accepted(JobView.of(job)).location(URI.create("/admin/jobs/" + job.id)).build();
     }
 
-    @GET
-    @Path("/jobs/{jobId}")
-    public JobView job(@PathParam("jobId") long jobId) {
-        BackfillJob job = BackfillJob.findById(jobId);
-        if (job == null) {
-            throw ApiException.notFound("job " + jobId + " does not exist");
-        }
-        return JobView.of(job);
-    }
 }

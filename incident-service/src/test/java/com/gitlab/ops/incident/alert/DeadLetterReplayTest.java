@@ -7,7 +7,7 @@ import static com.gitlab.ops.incident.IncidentServiceTestSupport.sendAlert;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.containsString;
 
 import com.gitlab.ops.testing.KafkaBrokerResource;
 import com.gitlab.ops.testing.KafkaTestClient;
@@ -36,10 +36,16 @@ class DeadLetterReplayTest {
         given().get("/api/projects/{p}/alerts/1", project).then().statusCode(404);
 
         long iid = createIncident(project); // the cause, fixed
-        given().auth().basic("admin", "test-admin").contentType(ContentType.JSON).body(Map.of("key", key))
+        long deadLetters = KafkaTestClient.forSharedBroker().count("alerts.dlq");
+        // A background job: the request answers at once, the progress is at /admin/jobs/{id}.
+        int job = given().auth().basic("admin", "test-admin").contentType(ContentType.JSON).body(Map.of("key", key))
                 .post("/admin/dead-letters/alerts/replay")
-                .then().statusCode(200).body("replayed", equalTo(1)).body("from", equalTo("alerts.dlq"))
-                .body("skipped", greaterThanOrEqualTo(0));
+                .then().statusCode(202).header("Location", containsString("/admin/jobs/")).body("kind", equalTo("dead_letter_replay"))
+                .body("from", equalTo("alerts.dlq")).extract().path("id");
+        await().atMost(WAIT).untilAsserted(() -> given().auth().basic("admin", "test-admin").get("/admin/jobs/{id}", job).then()
+                .statusCode(200).body("state", equalTo("done")).body("replayed", equalTo(1))
+                .body("skipped", equalTo((int) deadLetters - 1)).body("done", equalTo((int) deadLetters))
+                .body("total", equalTo((int) deadLetters)));
 
         await().atMost(WAIT).untilAsserted(() -> given().get("/api/projects/{p}/alerts/1", project).then()
                 .statusCode(200).body("incident_iid", equalTo((int) iid)).body("status", equalTo("acknowledged")));

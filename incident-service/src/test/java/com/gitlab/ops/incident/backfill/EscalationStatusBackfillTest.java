@@ -175,8 +175,9 @@ class EscalationStatusBackfillTest {
         Map<Long, String> expected = incidentsWithLostRecords(project, null);
         // A job left running by a crashed instance, half-way: the worker picks it up and finishes it.
         long job = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("""
-                        INSERT INTO backfill_job (state, rebuild, total, done, last_incident_id, created_at, updated_at)
-                        VALUES ('running', false, 0, 0, 0, now(), now()) RETURNING id""").getSingleResult()).longValue());
+                        INSERT INTO admin_job (kind, state, rebuild, total, done, last_incident_id, created_at, updated_at)
+                        VALUES ('escalation_status_backfill', 'running', false, 0, 0, 0, now(), now()) RETURNING id""").getSingleResult())
+                .longValue());
 
         awaitJob(job);
         flagOn();

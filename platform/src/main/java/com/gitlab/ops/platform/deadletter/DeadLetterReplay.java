@@ -1,6 +1,7 @@
 package com.gitlab.ops.platform.deadletter;
 
 import com.gitlab.ops.platform.error.ApiException;
+import com.gitlab.ops.platform.job.AdminJobs;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -54,11 +55,17 @@ public class DeadLetterReplay {
         this.registry = registry;
     }
 
-    public Result replay(String topic, Selection selection) {
+    /** Refuses, before any job starts, a topic this service does not consume. */
+    public void requireConsumed(String topic) {
         Set<String> consumed = consumedTopics();
         if (!consumed.contains(topic)) {
             throw ApiException.notFound("this service does not consume topic '" + topic + "'; it consumes " + String.join(", ", consumed));
         }
+    }
+
+    /** Replays the selection, reporting progress (records read of those there when it started) as it goes. */
+    public Result replay(String topic, Selection selection, AdminJobs.Progress progress) {
+        requireConsumed(topic);
         String dlq = topic + ".dlq";
         int replayed = 0;
         int skipped = 0;
@@ -79,6 +86,10 @@ public class DeadLetterReplay {
                 consumer.seek(p, Math.max(start.get(p), selection.fromOffset() == null ? 0 : selection.fromOffset()));
             }
             List<TopicPartition> open = new ArrayList<>(partitions.stream().filter(p -> consumer.position(p) < end.get(p)).toList());
+            long total = 0;
+            for (TopicPartition p : open) {
+                total += end.get(p) - consumer.position(p);
+            }
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
             while (!open.isEmpty() && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
@@ -94,6 +105,7 @@ public class DeadLetterReplay {
                     }
                 }
                 open.removeIf(p -> consumer.position(p) >= end.get(p));
+                progress.report(replayed + skipped, total, Map.of("replayed", replayed, "skipped", skipped));
             }
             producer.flush();
         } catch (ApiException e) {

@@ -3,6 +3,9 @@ package com.gitlab.ops.platform.deadletter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitlab.ops.platform.error.ApiException;
+import com.gitlab.ops.platform.job.AdminJob;
+import com.gitlab.ops.platform.job.AdminJobResource;
+import com.gitlab.ops.platform.job.AdminJobs;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -10,9 +13,17 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
-/** Admin: replay a topic's dead letters, all or a chosen part, once their cause is fixed. */
+/**
+ * Admin: replay a topic's dead letters, all or a chosen part, once their cause is fixed. The replay
+ * runs as a background job: the request answers 202 with the job at once, and its progress is at
+ * {@code /admin/jobs/{id}} (replayed, skipped, done of total).
+ */
 @Path("/admin/dead-letters/{topic}/replay")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -20,16 +31,20 @@ public class DeadLetterResource {
 
     private static final Set<String> FIELDS = Set.of("partition", "from_offset", "to_offset", "key");
 
-    private final DeadLetterReplay replay;
+    public static final String KIND = "dead_letter_replay";
 
-    public DeadLetterResource(DeadLetterReplay replay) {
+    private final DeadLetterReplay replay;
+    private final AdminJobs jobs;
+
+    public DeadLetterResource(DeadLetterReplay replay, AdminJobs jobs) {
         this.replay = replay;
+        this.jobs = jobs;
     }
 
     /** Body optional: {@code {"partition": 0, "from_offset": 10, "to_offset": 20, "key": "42"}}, each optional. */
     @POST
     @Blocking
-    public DeadLetterReplay.Result replay(@PathParam("topic") String topic, ObjectNode body) {
+    public Response replay(@PathParam("topic") String topic, ObjectNode body) {
         ObjectNode selection = body == null ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode() : body;
         selection.fieldNames().forEachRemaining(name -> {
             if (!FIELDS.contains(name)) {
@@ -46,8 +61,19 @@ public class DeadLetterResource {
         if (key != null && !key.isNull() && !key.isTextual()) {
             throw ApiException.badRequest("'key' must be a string: the message key, e.g. the project id \"42\"");
         }
-        return replay.replay(topic, new DeadLetterReplay.Selection(partition == null ? null : partition.intValue(), from, to,
-                key == null || key.isNull() ? null : key.asText()));
+        replay.requireConsumed(topic);
+        DeadLetterReplay.Selection chosen = new DeadLetterReplay.Selection(partition == null ? null : partition.intValue(), from, to,
+                key == null || key.isNull() ? null : key.asText());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("topic", topic);
+        details.put("from", topic + ".dlq");
+        details.put("replayed", 0);
+        details.put("skipped", 0);
+        AdminJob job = jobs.start(KIND, details, progress -> {
+            DeadLetterReplay.Result result = replay.replay(topic, chosen, progress);
+            return Map.of("replayed", result.replayed(), "skipped", result.skipped());
+        });
+        return Response.accepted(AdminJobResource.JobView.of(job, Map.of())).location(URI.create("/admin/jobs/" + job.id)).build();
     }
 
     private static Long offset(ObjectNode body, String field) {

@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -46,16 +48,20 @@ public class OutboxRelay {
     private final int batchSize;
     private final Duration sendTimeout;
     private final PollingWorker worker;
+    private final Optional<Integer> haltAfterSend;
+    private final AtomicInteger batchesSent = new AtomicInteger();
 
     public OutboxRelay(EntityManager em, @Channel("outbox") MutinyEmitter<byte[]> emitter, MeterRegistry registry,
             @ConfigProperty(name = "platform.outbox.batch-size", defaultValue = "500") int batchSize,
             @ConfigProperty(name = "platform.outbox.send-timeout", defaultValue = "PT30S") Duration sendTimeout,
-            @ConfigProperty(name = "platform.outbox.poll-interval", defaultValue = "PT1S") Duration pollInterval) {
+            @ConfigProperty(name = "platform.outbox.poll-interval", defaultValue = "PT1S") Duration pollInterval,
+            @ConfigProperty(name = "platform.outbox.fault.halt-after-send") Optional<Integer> haltAfterSend) {
         this.em = em;
         this.emitter = emitter;
         this.registry = registry;
         this.batchSize = batchSize;
         this.sendTimeout = sendTimeout;
+        this.haltAfterSend = haltAfterSend;
         this.worker = new PollingWorker("outbox-relay", pollInterval, this::relayPending);
     }
 
@@ -118,6 +124,7 @@ public class OutboxRelay {
         }
         List<Uni<Void>> sends = batch.stream().map(this::send).toList();
         Uni.join().all(sends).andFailFast().await().atMost(sendTimeout);
+        haltIfAsked(batch.size());
         // One statement for the batch: a busy outbox (a repair job's million events) is marked as
         // fast as it is sent.
         em.createNativeQuery("UPDATE outbox_event SET published_at = :now WHERE id IN (:ids)")
@@ -126,6 +133,18 @@ public class OutboxRelay {
                 .executeUpdate();
         registry.counter("outbox.published").increment(batch.size());
         return batch.size() == batchSize ? batch.get(batch.size() - 1).id : 0;
+    }
+
+    /**
+     * The fault-injection suite's fault point, unset in production: the process dies as SIGKILL
+     * would, after the Nth batch is sent and before it is marked, so that the batch is sent again.
+     */
+    private void haltIfAsked(int events) {
+        if (haltAfterSend.isPresent() && batchesSent.incrementAndGet() == haltAfterSend.get()) {
+            LOG.errorf("Fault point platform.outbox.fault.halt-after-send=%d: halting after sending %d events, before marking them",
+                    haltAfterSend.get(), events);
+            Runtime.getRuntime().halt(137);
+        }
     }
 
     private Uni<Void> send(OutboxEvent event) {

@@ -1,0 +1,66 @@
+package com.gitlab.ops.platform.job;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.gitlab.ops.platform.error.ApiException;
+import jakarta.enterprise.inject.Instance;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Admin: an admin job's progress, whatever its kind. */
+@Path("/admin/jobs/{jobId}")
+@Produces(MediaType.APPLICATION_JSON)
+public class AdminJobResource {
+
+    /** A running job whose progress has not moved for this long was cut off with its instance. */
+    static final Duration SILENT = Duration.ofMinutes(2);
+
+    /**
+     * The job: id, kind, state ({@code running}, {@code done}, {@code failed}, or {@code interrupted}
+     * for a running job whose progress stopped moving), done, total, error, times, and its kind's
+     * own figures at the top level.
+     */
+    @JsonPropertyOrder({"id", "kind", "state", "done", "total", "error", "created_at", "updated_at"})
+    public record JobView(long id, String kind, String state, long done, long total, String error, OffsetDateTime createdAt,
+            OffsetDateTime updatedAt, @com.fasterxml.jackson.annotation.JsonIgnore Map<String, Object> details) {
+
+        @JsonAnyGetter
+        public Map<String, Object> figures() {
+            return details;
+        }
+
+        public static JobView of(AdminJob job, Map<String, Object> more) {
+            Map<String, Object> details = new LinkedHashMap<>(job.details);
+            details.putAll(more);
+            boolean cutOff = AdminJob.RUNNING.equals(job.state)
+                    && job.updatedAt.isBefore(OffsetDateTime.now(ZoneOffset.UTC).minus(SILENT));
+            return new JobView(job.id, job.kind, cutOff ? "interrupted" : job.state, job.done, job.total, job.error, job.createdAt,
+                    job.updatedAt, details);
+        }
+    }
+
+    private final Instance<AdminJobDetails> kinds;
+
+    public AdminJobResource(Instance<AdminJobDetails> kinds) {
+        this.kinds = kinds;
+    }
+
+    @GET
+    public JobView job(@PathParam("jobId") long jobId) {
+        AdminJob job = AdminJob.findById(jobId);
+        if (job == null) {
+            throw ApiException.notFound("job " + jobId + " does not exist");
+        }
+        Map<String, Object> more = new LinkedHashMap<>();
+        kinds.stream().filter(k -> k.kind().equals(job.kind)).forEach(k -> more.putAll(k.of(jobId)));
+        return JobView.of(job, more);
+    }
+}
