@@ -121,7 +121,9 @@ class FaultInjectionTest {
             Process withFaultPoint = relayFault.process();
             AtomicBoolean relayFaultFired = new AtomicBoolean();
             running.add(load.submit(() -> {
-                withFaultPoint.waitFor();
+                if (!withFaultPoint.waitFor(10, TimeUnit.MINUTES)) {
+                    return null; // never halted: the assertion below says so
+                }
                 // Halted by the fault point (it says so in its log), not killed by the schedule.
                 if (Files.readString(relayFault.log()).contains(FAULT_POINT_LOG) && relayFault.restartIfStill(withFaultPoint)) {
                     relayFaultFired.set(true);

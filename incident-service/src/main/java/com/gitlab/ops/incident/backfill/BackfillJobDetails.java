@@ -23,4 +23,10 @@ public class BackfillJobDetails implements AdminJobDetails {
         });
         return details;
     }
+
+    /** The worker resumes a running repair job from its progress after a crash. */
+    @Override
+    public boolean resumes() {
+        return true;
+    }
 }

@@ -90,7 +90,8 @@ public class DeadLetterReplay {
             for (TopicPartition p : open) {
                 total += end.get(p) - consumer.position(p);
             }
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            // A background job now, so a large topic may take its time; an hour without reaching the end is stuck.
+            long deadline = System.nanoTime() + TimeUnit.HOURS.toNanos(1);
             while (!open.isEmpty() && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     TopicPartition p = new TopicPartition(record.topic(), record.partition());
@@ -108,6 +109,10 @@ public class DeadLetterReplay {
                 progress.report(replayed + skipped, total, Map.of("replayed", replayed, "skipped", skipped));
             }
             producer.flush();
+            if (!open.isEmpty()) {
+                throw new IllegalStateException("stopped after an hour with " + replayed + " replayed and " + skipped
+                        + " skipped: partitions " + open + " were not read to their end");
+            }
         } catch (ApiException e) {
             throw e;
         } catch (Exception e) {

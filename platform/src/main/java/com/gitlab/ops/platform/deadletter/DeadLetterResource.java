@@ -73,7 +73,7 @@ public class DeadLetterResource {
             DeadLetterReplay.Result result = replay.replay(topic, chosen, progress);
             return Map.of("replayed", result.replayed(), "skipped", result.skipped());
         });
-        return Response.accepted(AdminJobResource.JobView.of(job, Map.of())).location(URI.create("/admin/jobs/" + job.id)).build();
+        return Response.accepted(AdminJobResource.JobView.of(job, Map.of(), false)).location(URI.create("/admin/jobs/" + job.id)).build();
     }
 
     private static Long offset(ObjectNode body, String field) {

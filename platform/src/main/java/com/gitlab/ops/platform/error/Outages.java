@@ -18,16 +18,12 @@ public final class Outages {
     }
 
     public static boolean isOutage(Throwable e) {
-        if (DataExceptions.unavailable(e)) {
+        if (fromDatabase(e)) {
             return true;
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException
                     || t instanceof SocketTimeoutException || t instanceof HttpTimeoutException) {
-                return true;
-            }
-            // The connection pool found no connection in time: the database is gone or too slow to answer.
-            if (t instanceof SQLException && t.getMessage() != null && t.getMessage().startsWith("Acquisition timeout")) {
                 return true;
             }
             // A circuit breaker open in front of another service: it failed often enough to be called down.
@@ -36,6 +32,23 @@ public final class Outages {
             }
             if (t.getCause() == t) {
                 break;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * An outage as the database's client sees it: no connection (SQLState 08, 57P0x), or none from
+     * the pool in time. The same symptoms can have other causes (a terminated backend, a pool
+     * exhausted by load), which is why a consumer asks the database itself before waiting.
+     */
+    public static boolean fromDatabase(Throwable e) {
+        if (DataExceptions.unavailable(e)) {
+            return true;
+        }
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException && t.getMessage() != null && t.getMessage().startsWith("Acquisition timeout")) {
+                return true;
             }
         }
         return false;

@@ -50,11 +50,13 @@ public class InboxProcessor {
     private final EntityManager em;
     private final MeterRegistry registry;
     private final OutageWaits outages;
+    private final DatabaseProbe database;
     private final int maxAttempts;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
 
     public InboxProcessor(EventEnvelopeParser parser, Inbox inbox, EntityManager em, MeterRegistry registry, OutageWaits outages,
+            DatabaseProbe database,
             @ConfigProperty(name = "platform.events.retry.max-attempts", defaultValue = "10") int maxAttempts,
             @ConfigProperty(name = "platform.events.retry.initial-backoff", defaultValue = "PT0.2S") Duration initialBackoff,
             @ConfigProperty(name = "platform.events.retry.max-backoff", defaultValue = "PT30S") Duration maxBackoff) {
@@ -63,6 +65,7 @@ public class InboxProcessor {
         this.em = em;
         this.registry = registry;
         this.outages = outages;
+        this.database = database;
         this.maxAttempts = maxAttempts;
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
@@ -94,6 +97,8 @@ public class InboxProcessor {
         }
         try {
             applyTogetherWaitingOutOutages(topic, valid);
+        } catch (WaitInterrupted e) {
+            return shuttingDown(topic);
         } catch (RuntimeException e) {
             LOG.debugf("Batch of %d events on %s failed as a whole (%s); applying them one by one", valid.size(), topic, Causes.describe(e));
             registry.counter("events.batches.split", "topic", topic).increment();
@@ -102,13 +107,28 @@ public class InboxProcessor {
                     consumed(topic, applyWithRetries(topic, routed.event(), routed.handler()) ? "applied" : "duplicate", 1);
                 } catch (InvalidEventException invalid) {
                     deadLetters.add(deadLetter(routed.record(), invalid));
+                } catch (WaitInterrupted interrupted) {
+                    return shuttingDown(topic);
                 }
             }
         } finally {
             sample.stop(registry.timer("events.batch.processing", "topic", topic));
         }
+        // Whatever came of it, the batch is through: the database and the services it needed answered.
+        outages.over(topic);
         return CompletableFuture.allOf(deadLetters.stream().map(CompletionStage::toCompletableFuture).toArray(CompletableFuture[]::new))
                 .thenCompose(done -> batch.ack());
+    }
+
+    /**
+     * The service stops while waiting out an outage: the batch is neither acked nor nacked (a nack
+     * would dead-letter good events), so its offsets are not committed and it comes again after the
+     * restart. Dead letters already written for invalid events are written; the inbox skips their
+     * good neighbours' ids if they were applied.
+     */
+    private CompletionStage<Void> shuttingDown(String topic) {
+        LOG.infof("Stopping while events on %s wait out an outage: the batch is left to be delivered again", topic);
+        return new CompletableFuture<>();
     }
 
     /** The batch as a whole, again and again while an outage lasts; any other failure is the caller's to split. */
@@ -119,12 +139,20 @@ public class InboxProcessor {
                 outages.over(topic);
                 return;
             } catch (RuntimeException e) {
-                if (!Outages.isOutage(e)) {
+                if (!isOutage(e)) {
                     throw e;
                 }
                 waitOut(topic, outage, e);
             }
         }
+    }
+
+    /**
+     * An outage, confirmed: a failure that looks like the database's is one only if the database,
+     * asked on a connection of its own, does not answer either.
+     */
+    private boolean isOutage(RuntimeException e) {
+        return Outages.isOutage(e) && !(Outages.fromDatabase(e) && database.answers());
     }
 
     private void waitOut(String topic, int attempt, RuntimeException e) {
@@ -210,13 +238,14 @@ public class InboxProcessor {
                 if (badValue.isPresent()) {
                     throw new InvalidEventException(badValue.get());
                 }
-                if (Outages.isOutage(e)) {
+                if (isOutage(e)) {
                     // Not the event's fault, and not one of its attempts: wait for as long as it lasts.
                     attempt--;
                     waitOut(topic, ++outage, e);
                     continue;
                 }
                 outage = 0;
+                outages.over(topic);
                 if (attempt >= maxAttempts) {
                     String reason = "processing failed " + attempt + " times; last error: " + Causes.describe(e);
                     recordFailure(event, handler, reason);
@@ -254,7 +283,14 @@ public class InboxProcessor {
             Thread.sleep(backoff.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting to retry", e);
+            throw new WaitInterrupted();
+        }
+    }
+
+    /** The wait before a retry was interrupted: the service is stopping. */
+    private static final class WaitInterrupted extends RuntimeException {
+        WaitInterrupted() {
+            super("interrupted while waiting to retry", null, false, false);
         }
     }
 }

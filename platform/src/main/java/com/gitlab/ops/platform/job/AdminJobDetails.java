@@ -11,4 +11,9 @@ public interface AdminJobDetails {
     String kind();
 
     Map<String, Object> of(long jobId);
+
+    /** Whether a job of this kind cut off by a crash is taken up again (so it is never shown as interrupted). */
+    default boolean resumes() {
+        return false;
+    }
 }

@@ -25,7 +25,7 @@ public class AdminJobResource {
 
     /**
      * The job: id, kind, state ({@code running}, {@code done}, {@code failed}, or {@code interrupted}
-     * for a running job whose progress stopped moving), done, total, error, times, and its kind's
+     * for a running job whose progress stopped moving and that nothing resumes), done, total, error, times, and its kind's
      * own figures at the top level.
      */
     @JsonPropertyOrder({"id", "kind", "state", "done", "total", "error", "created_at", "updated_at"})
@@ -37,10 +37,10 @@ public class AdminJobResource {
             return details;
         }
 
-        public static JobView of(AdminJob job, Map<String, Object> more) {
+        public static JobView of(AdminJob job, Map<String, Object> more, boolean resumes) {
             Map<String, Object> details = new LinkedHashMap<>(job.details);
             details.putAll(more);
-            boolean cutOff = AdminJob.RUNNING.equals(job.state)
+            boolean cutOff = !resumes && AdminJob.RUNNING.equals(job.state)
                     && job.updatedAt.isBefore(OffsetDateTime.now(ZoneOffset.UTC).minus(SILENT));
             return new JobView(job.id, job.kind, cutOff ? "interrupted" : job.state, job.done, job.total, job.error, job.createdAt,
                     job.updatedAt, details);
@@ -60,7 +60,13 @@ public class AdminJobResource {
             throw ApiException.notFound("job " + jobId + " does not exist");
         }
         Map<String, Object> more = new LinkedHashMap<>();
-        kinds.stream().filter(k -> k.kind().equals(job.kind)).forEach(k -> more.putAll(k.of(jobId)));
-        return JobView.of(job, more);
+        boolean resumes = false;
+        for (AdminJobDetails kind : kinds) {
+            if (kind.kind().equals(job.kind)) {
+                more.putAll(kind.of(jobId));
+                resumes |= kind.resumes();
+            }
+        }
+        return JobView.of(job, more, resumes);
     }
 }

@@ -71,13 +71,18 @@ public class AdminJobs {
                 job.state = AdminJob.DONE;
             });
             LOG.infof("Admin job %d (%s) done", id, kind);
-        } catch (Exception e) {
+        } catch (Throwable e) {
             String reason = e.getMessage() == null ? Causes.describe(e) : e.getMessage();
             LOG.warnf("Admin job %d (%s) failed: %s", id, kind, reason);
-            update(id, job -> {
-                job.state = AdminJob.FAILED;
-                job.error = reason;
-            });
+            try {
+                update(id, job -> {
+                    job.state = AdminJob.FAILED;
+                    job.error = reason;
+                });
+            } catch (RuntimeException unrecorded) {
+                // The database is gone too: the job stays running, and its view says interrupted once it stops moving.
+                LOG.warnf("Admin job %d (%s): its failure could not be recorded: %s", id, kind, Causes.describe(unrecorded));
+            }
         }
     }
 

@@ -12,21 +12,25 @@ import com.gitlab.ops.release.FakeGitLabResource;
 import com.gitlab.ops.release.GitRepositoryResource;
 import com.gitlab.ops.testing.CuttableDatabaseResource;
 import com.gitlab.ops.testing.KafkaBrokerResource;
+import com.gitlab.ops.testing.KafkaTestClient;
 import com.gitlab.ops.testing.UnleashServerResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A database outage longer than the retry budget (here 3 attempts, a fraction of a second) is
- * waited out: readiness DOWN while it lasts, liveness UP, nothing dead-lettered, every event applied
- * once the database is back, and readiness UP again by itself.
+ * A database outage longer than the retry budget (here 3 attempts, a fraction of a second) and
+ * longer than the Kafka connector's default limit on unacked records (60 s, after which it would
+ * fail the channel for good) is waited out: readiness DOWN while it lasts, liveness UP, nothing
+ * dead-lettered, every event applied once the database is back, and readiness UP again by itself,
+ * the channel with it.
  */
 @QuarkusTest
 @TestProfile(DatabaseOutageTest.SmallRetryBudget.class)
@@ -52,6 +56,7 @@ class DatabaseOutageTest {
     @Test
     void anOutageLongerThanTheRetryBudgetIsWaitedOutAndNothingIsDeadLettered() {
         double deadLetteredBefore = metric("events_dead_lettered_total{topic=\"deploys\"}");
+        long deadLettersBefore = KafkaTestClient.forSharedBroker().count("deploys.dlq");
         double retriedBefore = metric("events_retried_total{topic=\"deploys\"}");
         CuttableDatabaseResource.proxy().cut();
         List<String> packages = new ArrayList<>();
@@ -63,8 +68,8 @@ class DatabaseOutageTest {
                 ids.add(events.job(pkg, "gprd", "wait:helm", "success", Map.of()));
             }
             given().get("/q/health/ready").then().statusCode(503);
-            // Ten times the retry budget: an outage the old consumer would have dead-lettered events for.
-            await().atMost(WAIT).until(() -> metric("events_retried_total{topic=\"deploys\"}") >= retriedBefore + 30);
+            // Over 130 retries at 0.5 s at most: past the connector's 60 s, and over 40 times the retry budget.
+            await().atMost(Duration.ofMinutes(3)).until(() -> metric("events_retried_total{topic=\"deploys\"}") >= retriedBefore + 130);
             given().get("/q/health/ready").then().statusCode(503)
                     .body("checks.find { it.name == 'Event consumers' }.status", equalTo("DOWN"))
                     .body("checks.find { it.name == 'Event consumers' }.data.deploys", containsString("waiting out an outage since"));
@@ -77,8 +82,11 @@ class DatabaseOutageTest {
         for (String pkg : packages) {
             assertEquals("success", DeployEvents.packageOf(pkg).getString("environments.gprd.jobs.'wait:helm'.status"));
         }
-        await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+        await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'Event consumers' }.status", equalTo("UP")));
+        given().get("/q/health/live").then().statusCode(200);
         assertEquals(deadLetteredBefore, metric("events_dead_lettered_total{topic=\"deploys\"}"), "nothing dead-lettered for the outage");
+        assertEquals(deadLettersBefore, KafkaTestClient.forSharedBroker().count("deploys.dlq"), "nothing in deploys.dlq");
     }
 
     private static double metric(String series) {

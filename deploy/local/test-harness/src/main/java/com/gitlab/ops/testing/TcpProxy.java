@@ -44,7 +44,8 @@ public final class TcpProxy implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    public void cut() {
+    /** Closes every open connection and refuses new ones; a connection being accepted meanwhile is closed too. */
+    public synchronized void cut() {
         cut = true;
         open.forEach(TcpProxy::close);
         open.clear();
@@ -58,13 +59,18 @@ public final class TcpProxy implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
-                if (cut) {
-                    close(client);
-                    continue;
+                Socket upstream = cut ? null : new Socket(targetHost, targetPort);
+                synchronized (this) {
+                    if (cut) {
+                        close(client);
+                        if (upstream != null) {
+                            close(upstream);
+                        }
+                        continue;
+                    }
+                    open.add(client);
+                    open.add(upstream);
                 }
-                Socket upstream = new Socket(targetHost, targetPort);
-                open.add(client);
-                open.add(upstream);
                 threads.submit(() -> pipe(client, upstream));
                 threads.submit(() -> pipe(upstream, client));
             } catch (IOException e) {
