@@ -49,7 +49,10 @@ import org.junit.jupiter.api.Test;
 class FaultInjectionTest {
 
     private static final Duration FLOW = Duration.ofSeconds(150);
-    private static final Duration OUTAGE = Duration.ofSeconds(30);
+    /** How long the database is cut off, from 60 s on (-Dfaults.database-outage, ISO-8601: PT10M). */
+    private static final Duration OUTAGE = Duration.parse(System.getProperty("faults.database-outage", "PT30S"));
+    /** How long the broker stays down from 45 s on; zero: stopped and started again at once (-Dfaults.broker-outage). */
+    private static final Duration BROKER_OUTAGE = Duration.parse(System.getProperty("faults.broker-outage", "PT0S"));
     private static final String PREALLOCATE_FLAG = "importer_preallocate_iids";
     /** The service whose outbox relay halts between a batch's send and its mark, and at which batch (early in the flow). */
     private static final String RELAY_FAULT_SERVICE = "incident-service";
@@ -133,13 +136,14 @@ class FaultInjectionTest {
             }));
             List<ScheduledExecutorService> killSchedules = new ArrayList<>();
             for (ServiceProcess service : services.values()) {
-                // Three kills at random moments, each in its own window, clear of the broker restart
-                // (45 s) and the database outage (60-90 s): a service cannot start without its database.
+                // Three kills at random moments, each in its own window, clear of the broker's and the
+                // database's outages (from 45 s and 60 s on): a service cannot start without them.
                 // One thread per service, so that a kill waits for the restart before it.
                 ScheduledExecutorService kills = Executors.newSingleThreadScheduledExecutor();
                 killSchedules.add(kills);
-                for (long second : new long[] {5 + random.nextInt(35), 95 + random.nextInt(20), 122 + random.nextInt(25)}) {
-                    boolean first = second < 95;
+                long clear = Math.max(45 + BROKER_OUTAGE.toSeconds(), 60 + OUTAGE.toSeconds()) + 5;
+                for (long second : new long[] {5 + random.nextInt(35), clear + random.nextInt(20), clear + 27 + random.nextInt(25)}) {
+                    boolean first = second < clear;
                     running.add(kills.schedule(() -> {
                         if (first && service == relayFault) {
                             // Not before the relay's fault point has fired: a kill first would leave no double send forced.
@@ -151,12 +155,25 @@ class FaultInjectionTest {
                     }, second, TimeUnit.SECONDS));
                 }
             }
-            running.add(faultSchedule.schedule(() -> {
-                faults.note("broker stopping");
-                broker.restart();
-                faults.note("broker restarted");
-                return null;
-            }, 45, TimeUnit.SECONDS));
+            if (BROKER_OUTAGE.isZero()) {
+                running.add(faultSchedule.schedule(() -> {
+                    faults.note("broker stopping");
+                    broker.restart();
+                    faults.note("broker restarted");
+                    return null;
+                }, 45, TimeUnit.SECONDS));
+            } else {
+                running.add(faultSchedule.schedule(() -> {
+                    faults.note("broker stopping for " + BROKER_OUTAGE.toSeconds() + " s");
+                    broker.stop();
+                    return null;
+                }, 45, TimeUnit.SECONDS));
+                running.add(faultSchedule.schedule(() -> {
+                    broker.startAgain();
+                    faults.note("broker back");
+                    return null;
+                }, 45 + BROKER_OUTAGE.toSeconds(), TimeUnit.SECONDS));
+            }
             Map<String, Boolean> wentDown = new ConcurrentHashMap<>();
             Map<String, Double> upAgainAfter = new ConcurrentHashMap<>();
             running.add(faultSchedule.schedule(() -> {
@@ -212,7 +229,7 @@ class FaultInjectionTest {
             }
             probes.stop();
 
-            Summary summary = new Summary(LocalDate.now(), seed, events, faults);
+            Summary summary = new Summary(LocalDate.now(), seed, events, faults, BROKER_OUTAGE, OUTAGE);
             for (Workload workload : workloads) {
                 PostgresDatabase db = databases.get(workload);
                 summary.row(workload.service(), events, applied.get(workload), Math.max(0, events - applied.get(workload)),

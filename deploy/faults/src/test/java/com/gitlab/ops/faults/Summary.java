@@ -1,5 +1,6 @@
 package com.gitlab.ops.faults;
 
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,13 +16,17 @@ final class Summary {
     private final long seed;
     private final int events;
     private final FaultInjectionTest.FaultLog faults;
+    private final Duration brokerOutage;
+    private final Duration databaseOutage;
     private final List<Row> rows = new ArrayList<>();
     private long requests;
     private long serverErrors;
     private long serverErrorsDuringOutage;
     private String relayFault = "";
 
-    Summary(LocalDate date, long seed, int events, FaultInjectionTest.FaultLog faults) {
+    Summary(LocalDate date, long seed, int events, FaultInjectionTest.FaultLog faults, Duration brokerOutage, Duration databaseOutage) {
+        this.brokerOutage = brokerOutage;
+        this.databaseOutage = databaseOutage;
         this.date = date;
         this.seed = seed;
         this.events = events;
@@ -61,8 +66,9 @@ final class Summary {
     @Override
     public String toString() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format("Fault injection, %s: %d events per service, 3 SIGKILLs each, a broker restart, a 30 s database outage (seed %d)%n%n",
-                date, events, seed));
+        out.append(String.format("Fault injection, %s: %d events per service, 3 SIGKILLs each, %s, a %d s database outage (seed %d)%n%n",
+                date, events, brokerOutage.isZero() ? "a broker restart" : "the broker down for " + brokerOutage.toSeconds() + " s",
+                databaseOutage.toSeconds(), seed));
         out.append(String.format("%-17s %8s %8s %5s %7s %13s %12s %13s %11s %6s %10s %9s%n", "service", "sent", "applied", "lost",
                 "doubled", "dead-lettered", "outbox rows", "consumed once", "redelivered", "kills", "ready DOWN", "UP after"));
         for (Row r : rows) {

@@ -58,6 +58,12 @@ public final class KafkaBroker {
      * data: what clients see when a broker is restarted.
      */
     public synchronized void restart() {
+        stop();
+        launch();
+    }
+
+    /** Stops the broker as an orderly shutdown does (SIGTERM): clients see it gone until {@link #startAgain()}. */
+    public synchronized void stop() {
         process.destroy();
         try {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -67,6 +73,10 @@ public final class KafkaBroker {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while stopping the broker", e);
         }
+    }
+
+    /** Starts a stopped broker again on the same ports and data. */
+    public synchronized void startAgain() {
         launch();
     }
 
