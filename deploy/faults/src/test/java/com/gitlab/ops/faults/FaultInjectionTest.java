@@ -141,7 +141,8 @@ class FaultInjectionTest {
                 // One thread per service, so that a kill waits for the restart before it.
                 ScheduledExecutorService kills = Executors.newSingleThreadScheduledExecutor();
                 killSchedules.add(kills);
-                long clear = Math.max(45 + BROKER_OUTAGE.toSeconds(), 60 + OUTAGE.toSeconds()) + 5;
+                // After the outages, clear of the 10 s in which every service must be ready again by itself.
+                long clear = Math.max(45 + BROKER_OUTAGE.toSeconds(), 60 + OUTAGE.toSeconds()) + 15;
                 for (long second : new long[] {5 + random.nextInt(35), clear + random.nextInt(20), clear + 27 + random.nextInt(25)}) {
                     boolean first = second < clear;
                     running.add(kills.schedule(() -> {

@@ -54,12 +54,14 @@ public class InboxProcessor {
     private final int maxAttempts;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
+    private final Duration outageMaxBackoff;
 
     public InboxProcessor(EventEnvelopeParser parser, Inbox inbox, EntityManager em, MeterRegistry registry, OutageWaits outages,
             DatabaseProbe database,
             @ConfigProperty(name = "platform.events.retry.max-attempts", defaultValue = "10") int maxAttempts,
             @ConfigProperty(name = "platform.events.retry.initial-backoff", defaultValue = "PT0.2S") Duration initialBackoff,
-            @ConfigProperty(name = "platform.events.retry.max-backoff", defaultValue = "PT30S") Duration maxBackoff) {
+            @ConfigProperty(name = "platform.events.retry.max-backoff", defaultValue = "PT30S") Duration maxBackoff,
+            @ConfigProperty(name = "platform.events.outage.max-backoff", defaultValue = "PT5S") Duration outageMaxBackoff) {
         this.parser = parser;
         this.inbox = inbox;
         this.em = em;
@@ -69,6 +71,7 @@ public class InboxProcessor {
         this.maxAttempts = maxAttempts;
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
+        this.outageMaxBackoff = outageMaxBackoff.compareTo(maxBackoff) < 0 ? outageMaxBackoff : maxBackoff;
     }
 
     /**
@@ -157,7 +160,8 @@ public class InboxProcessor {
 
     private void waitOut(String topic, int attempt, RuntimeException e) {
         outages.waiting(topic, Causes.describe(e));
-        Duration backoff = Backoff.after(attempt, initialBackoff, maxBackoff);
+        // Tried every few seconds however long it lasts: the service is ready again within seconds of the part's return.
+        Duration backoff = Backoff.after(attempt, initialBackoff, outageMaxBackoff);
         LOG.warnf("Events on %s wait out an outage (attempt %d), again in %s: %s", topic, attempt, backoff, Causes.describe(e));
         registry.counter("events.retried", "topic", topic).increment();
         pause(backoff);
