@@ -164,7 +164,26 @@ public class InboxProcessor {
         Duration backoff = Backoff.after(attempt, initialBackoff, outageMaxBackoff);
         LOG.warnf("Events on %s wait out an outage (attempt %d), again in %s: %s", topic, attempt, backoff, Causes.describe(e));
         registry.counter("events.retried", "topic", topic).increment();
-        pause(backoff);
+        if (Outages.fromDatabase(e)) {
+            pauseUntilTheDatabaseAnswers(backoff);
+        } else {
+            pause(backoff);
+        }
+    }
+
+    /**
+     * Waits out the backoff, but asks the database every second meanwhile and stops waiting as soon
+     * as it answers: a try costs a pool timeout and the probe, so a wait of whole backoffs could keep
+     * the service unready for ten seconds and more after the database is back.
+     */
+    private void pauseUntilTheDatabaseAnswers(Duration backoff) {
+        long deadline = System.nanoTime() + backoff.toNanos();
+        for (long left = backoff.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+            pause(Duration.ofNanos(Math.min(left, Duration.ofSeconds(1).toNanos())));
+            if (database.answers()) {
+                return;
+            }
+        }
     }
 
     private void applyTogether(String topic, List<Routed> valid) {
