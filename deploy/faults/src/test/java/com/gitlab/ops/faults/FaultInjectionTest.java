@@ -143,13 +143,12 @@ class FaultInjectionTest {
                 killSchedules.add(kills);
                 // After the outages, clear of the 10 s in which every service must be ready again by itself.
                 long clear = Math.max(45 + BROKER_OUTAGE.toSeconds(), 60 + OUTAGE.toSeconds()) + 15;
-                for (long second : new long[] {5 + random.nextInt(35), clear + random.nextInt(20), clear + 27 + random.nextInt(25)}) {
-                    boolean first = second < clear;
+                // The service whose relay halts at its fault point early in the flow is killed only after
+                // the outages: a kill before the halt would leave no double send forced, and a kill held
+                // until the halt could land in an outage, where no service can start.
+                long early = service == relayFault ? clear + 55 + random.nextInt(20) : 5 + random.nextInt(35);
+                for (long second : new long[] {early, clear + random.nextInt(20), clear + 27 + random.nextInt(25)}) {
                     running.add(kills.schedule(() -> {
-                        if (first && service == relayFault) {
-                            // Not before the relay's fault point has fired: a kill first would leave no double send forced.
-                            await("the relay's fault point").atMost(Duration.ofMinutes(2)).until(relayFaultFired::get);
-                        }
                         service.killAndRestart();
                         faults.note(service.name() + " killed (SIGKILL), restarted and ready");
                         return null;
