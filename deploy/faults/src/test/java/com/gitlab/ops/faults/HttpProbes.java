@@ -22,6 +22,7 @@ final class HttpProbes {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong serverErrors = new AtomicLong();
     private final AtomicLong serverErrorsDuringOutage = new AtomicLong();
+    private final AtomicLong whileStopping = new AtomicLong();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "http-probes");
         thread.setDaemon(true);
@@ -59,16 +60,28 @@ final class HttpProbes {
 
     private void probeOnce() {
         for (int i = 0; i < services.size(); i++) {
+            ServiceProcess service = services.get(i);
             boolean outage = inOutage.get();
-            int status = services.get(i).status(paths.get(i));
+            boolean stopping = service.stopping();
+            int status = service.status(paths.get(i));
             if (status > 0) {
                 requests.incrementAndGet();
             }
             if (status == 503 && (outage || inOutage.get())) {
                 serverErrorsDuringOutage.incrementAndGet();
+            } else if (status == 503 && (stopping || service.stopping())) {
+                // A graceful stop refuses new requests while it drains; Kubernetes takes the pod out
+                // of its Service first, so users do not see this.
+                whileStopping.incrementAndGet();
             } else if (status >= 500) {
                 serverErrors.incrementAndGet();
+                System.out.println("[faults] " + status + " from " + service.id() + " for GET " + paths.get(i));
             }
         }
+    }
+
+    /** 503 answers from an instance being stopped gracefully. */
+    long whileStopping() {
+        return whileStopping.get();
     }
 }

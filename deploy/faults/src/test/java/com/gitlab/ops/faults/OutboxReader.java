@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gitlab.ops.testing.KafkaTestClient;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -31,6 +32,8 @@ final class OutboxReader implements AutoCloseable {
     private final List<String> topics;
     private final Map<String, Set<String>> ids = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> received = new ConcurrentHashMap<>();
+    /** Per topic and key, event ids in the order first received. */
+    private final Map<String, Map<String, List<String>>> firstSeen = new ConcurrentHashMap<>();
     private final Thread thread = new Thread(this::run, "outbox-reader");
     private volatile boolean running = true;
 
@@ -40,6 +43,7 @@ final class OutboxReader implements AutoCloseable {
         topics.forEach(topic -> {
             ids.put(topic, ConcurrentHashMap.newKeySet());
             received.put(topic, new AtomicLong());
+            firstSeen.put(topic, new ConcurrentHashMap<>());
         });
     }
 
@@ -61,6 +65,31 @@ final class OutboxReader implements AutoCloseable {
         return topic == null ? Set.of() : Set.copyOf(ids.get(topic));
     }
 
+    /**
+     * Events received out of their outbox order within a key: {@code outboxOrder} gives each event id
+     * its outbox row id, the order the relay must keep per key. More than one relay at a time would
+     * interleave batches and break it.
+     */
+    long outOfOrder(String topic, Map<String, Long> outboxOrder) {
+        long outOfOrder = 0;
+        for (List<String> perKey : firstSeen.get(topic).values()) {
+            long last = Long.MIN_VALUE;
+            for (String id : List.copyOf(perKey)) {
+                long row = outboxOrder.getOrDefault(id, Long.MAX_VALUE);
+                if (row < last) {
+                    outOfOrder++;
+                }
+                last = Math.max(last, row);
+            }
+        }
+        return outOfOrder;
+    }
+
+    /** Keys seen on a topic. */
+    int keys(String topic) {
+        return firstSeen.get(topic).size();
+    }
+
     /** How many records a topic holds (a dead-letter topic, say). */
     static long records(String bootstrapServers, String topic) {
         return new KafkaTestClient(bootstrapServers).count(topic);
@@ -72,7 +101,10 @@ final class OutboxReader implements AutoCloseable {
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     received.get(record.topic()).incrementAndGet();
-                    ids.get(record.topic()).add(JSON.readTree(record.value()).get("id").asText());
+                    String id = JSON.readTree(record.value()).get("id").asText();
+                    if (ids.get(record.topic()).add(id)) {
+                        firstSeen.get(record.topic()).computeIfAbsent(String.valueOf(record.key()), k -> new ArrayList<>()).add(id);
+                    }
                 }
             }
         } catch (WakeupException e) {

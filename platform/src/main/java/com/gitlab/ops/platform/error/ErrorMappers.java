@@ -107,9 +107,24 @@ public class ErrorMappers {
             return Response.fromResponse(error(503, (database ? "the database" : "a service this one depends on")
                     + " is unavailable for the moment; retry in a few seconds")).header("Retry-After", "5").build();
         }
+        if (clientWentAway(e)) {
+            // The client closed the connection before the answer was written (a probe that timed
+            // out, say): nothing to answer and nothing wrong here.
+            LOG.debugf("The client closed the connection before the answer was written: %s", Causes.describe(e));
+            return error(500, "the connection was closed");
+        }
         String reference = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected error, reference %s", reference);
         return error(500, "internal error; the service log has the details under reference " + reference);
+    }
+
+    private static boolean clientWentAway(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.io.IOException && "Connection has been closed".equals(cause.getMessage())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Response error(int status, String message) {

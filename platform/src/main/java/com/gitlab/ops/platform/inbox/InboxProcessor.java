@@ -165,7 +165,12 @@ public class InboxProcessor {
         LOG.warnf("Events on %s wait out an outage (attempt %d), again in %s: %s", topic, attempt, backoff, Causes.describe(e));
         registry.counter("events.retried", "topic", topic).increment();
         if (Outages.fromDatabase(e)) {
-            pauseUntilTheDatabaseAnswers(backoff);
+            if (pauseUntilTheDatabaseAnswers(backoff)) {
+                // Ready again as soon as the database answers, not once the retried batch commits: a
+                // batch of hundreds of events, or one waiting for another instance's copy of it after
+                // a rebalance, kept readiness DOWN for 10 to 30 s after the database was back.
+                outages.over(topic);
+            }
         } else {
             pause(backoff);
         }
@@ -175,15 +180,18 @@ public class InboxProcessor {
      * Waits out the backoff, but asks the database every second meanwhile and stops waiting as soon
      * as it answers: a try costs a pool timeout and the probe, so a wait of whole backoffs could keep
      * the service unready for ten seconds and more after the database is back.
+     *
+     * @return whether the database answered
      */
-    private void pauseUntilTheDatabaseAnswers(Duration backoff) {
+    private boolean pauseUntilTheDatabaseAnswers(Duration backoff) {
         long deadline = System.nanoTime() + backoff.toNanos();
         for (long left = backoff.toNanos(); left > 0; left = deadline - System.nanoTime()) {
             pause(Duration.ofNanos(Math.min(left, Duration.ofSeconds(1).toNanos())));
             if (database.answers()) {
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     private void applyTogether(String topic, List<Routed> valid) {

@@ -48,12 +48,16 @@ public final class ChildProcesses {
             await(what + " (log: " + log + ")")
                     .atMost(timeout)
                     .pollInterval(Duration.ofMillis(250))
-                    .ignoreExceptions()
                     .until(() -> {
+                        // A process that exited fails at once; one not answering yet is only not ready.
                         if (!process.isAlive()) {
-                            throw new IllegalStateException("exited");
+                            throw new IllegalStateException(what + " exited with status " + process.exitValue());
                         }
-                        return ready.call();
+                        try {
+                            return ready.call();
+                        } catch (Exception e) {
+                            return false;
+                        }
                     });
         } catch (RuntimeException e) {
             process.destroyForcibly();
