@@ -2,7 +2,13 @@ package com.gitlab.ops.imports.importing;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.gitlab.ops.platform.flags.FeatureFlags;
@@ -44,8 +50,27 @@ class FeatureFlagsTest {
     }
 
     @Test
-    void aFlagUnleashDoesNotKnowIsOff() {
-        assertFalse(flags.isEnabled("no_such_flag", GITLAB));
+    void aFlagWithoutADefinitionIsAnError() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> flags.isEnabled("no_such_flag", GITLAB));
+        assertTrue(e.getMessage().contains("config/feature_flags/no_such_flag.yml"), e.getMessage());
+    }
+
+    @Test
+    void adminFlagsShowsTheDefinitionAndTheStrategiesInForce() {
+        unleash.enableForProjects(FLAG, "gitlab-org/gitlab");
+        await().atMost(Duration.ofSeconds(10)).until(() -> flags.isEnabled(FLAG, GITLAB));
+
+        given().get("/admin/flags").then().statusCode(401);
+        given().auth().preemptive().basic("admin", "test-admin").get("/admin/flags").then().statusCode(200)
+                .body("last_fetch_at", notNullValue())
+                .body("flags.size()", equalTo(1))
+                .body("flags[0].name", equalTo(FLAG))
+                .body("flags[0].definition.default_enabled", equalTo(false))
+                .body("flags[0].definition.group", equalTo("group::import"))
+                .body("flags[0].known_to_unleash", equalTo(true))
+                .body("flags[0].enabled", equalTo(true))
+                .body("flags[0].strategies[0].constraints[0].values", hasItem("gitlab-org/gitlab"))
+                .body("flags[0].evaluations['true']", greaterThan(0));
     }
 
     @Test

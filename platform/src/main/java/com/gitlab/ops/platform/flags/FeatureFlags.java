@@ -7,8 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Evaluates the services' flags for a project. A flag Unleash does not know, or an Unleash never
- * reached, reads as off (the SDK's default of false). Every evaluation is counted by flag and result,
- * so a rollout can be watched from the metrics.
+ * reached with no last-known state, means its definition's {@code default_enabled}: deleting a
+ * released flag keeps its feature on. Every evaluation is counted by flag and result, so a rollout
+ * can be watched from the metrics.
  */
 @ApplicationScoped
 public class FeatureFlags {
@@ -16,12 +17,16 @@ public class FeatureFlags {
     public static final String PROJECT_ID = "projectId";
     public static final String PROJECT_PATH = "projectPath";
 
+    static final String EVALUATIONS = "feature.flag.evaluations";
+
     private final Unleash unleash;
     private final MeterRegistry registry;
+    private final FlagDefinitions definitions;
 
-    public FeatureFlags(Unleash unleash, MeterRegistry registry) {
+    public FeatureFlags(Unleash unleash, MeterRegistry registry, FlagDefinitions definitions) {
         this.unleash = unleash;
         this.registry = registry;
+        this.definitions = definitions;
     }
 
     public boolean isEnabled(String flag, ProjectActor actor) {
@@ -38,8 +43,8 @@ public class FeatureFlags {
     }
 
     private boolean evaluate(String flag, UnleashContext context) {
-        boolean enabled = unleash.isEnabled(flag, context, false);
-        registry.counter("feature.flag.evaluations", "flag", flag, "result", Boolean.toString(enabled)).increment();
+        boolean enabled = unleash.isEnabled(flag, context, definitions.of(flag).defaultEnabled());
+        registry.counter(EVALUATIONS, "flag", flag, "result", Boolean.toString(enabled)).increment();
         return enabled;
     }
 }

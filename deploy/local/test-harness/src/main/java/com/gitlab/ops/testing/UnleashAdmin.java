@@ -63,6 +63,22 @@ public final class UnleashAdmin {
         send("POST", environmentPath(flag) + "/on", null);
     }
 
+    /** The flag in this admin's environment as the Admin API shows it: {@code enabled}, {@code strategies}. */
+    public JsonNode environmentOf(String flag) {
+        return send("GET", environmentPath(flag), null);
+    }
+
+    /** Adds a strategy as someone would in the Unleash UI. */
+    public void addStrategy(String flag, Map<String, Object> strategy) {
+        send("POST", environmentPath(flag) + "/strategies", strategy);
+    }
+
+    /** Deletes the flag for good (archived, then removed from the archive): Unleash no longer knows it. */
+    public void deleteFlag(String flag) {
+        send("DELETE", "/api/admin/projects/" + PROJECT + "/features/" + flag, null, 404);
+        send("DELETE", "/api/admin/archive/" + flag, null, 404);
+    }
+
     private void replaceStrategies(String flag, List<Map<String, Object>> strategies) {
         JsonNode existing = send("GET", environmentPath(flag) + "/strategies", null);
         for (JsonNode s : existing) {
