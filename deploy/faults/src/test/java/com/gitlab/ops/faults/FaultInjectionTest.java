@@ -52,7 +52,7 @@ import org.junit.jupiter.api.Test;
  * have reached its topic, in order per key, no good event may be dead-lettered, and no page, IID or
  * note may have been given twice.
  *
- * <p>Run it with {@code ./mvnw verify -Pfaults} ({@code -Dfaults.events=10000} for a quick run,
+ * <p>Run it with {@code ./mvnw verify -Pfaults} ({@code -Dfaults.events=100000} for a heavier run,
  * {@code -Dfaults.seed=N} to replay a schedule). Logs of every process are in
  * {@code deploy/faults/target/fault-logs}.
  */
@@ -82,7 +82,7 @@ class FaultInjectionTest {
 
     @Test
     void nothingIsLostOrDoubledUnderCrashesRollingRestartsABrokerRestartAndADatabaseOutage() throws Exception {
-        int events = Integer.getInteger("faults.events", 100_000);
+        int events = Integer.getInteger("faults.events", 10_000);
         long seed = Long.getLong("faults.seed", 0L) != 0 ? Long.getLong("faults.seed") : System.currentTimeMillis();
         Random random = new Random(seed);
         Path root = Path.of(System.getProperty("repository.root", "../.."));
