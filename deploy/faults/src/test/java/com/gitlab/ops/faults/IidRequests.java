@@ -10,8 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -32,8 +32,7 @@ final class IidRequests {
     private final Map<Long, Map<Long, Integer>> handedOut = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> perInstance = new ConcurrentHashMap<>();
     private final AtomicLong unanswered = new AtomicLong();
-    private final ExecutorService threads = Executors.newFixedThreadPool(THREADS);
-    private volatile boolean running = true;
+    private final ScheduledExecutorService threads = Executors.newScheduledThreadPool(THREADS);
 
     IidRequests(List<ServiceProcess> instances) {
         this.instances = instances;
@@ -41,27 +40,23 @@ final class IidRequests {
         instances.forEach(instance -> perInstance.put(instance.id(), new AtomicLong()));
     }
 
+    /** About 10 requests a second in all, each user's 200 ms after their last answer: a busy project's users, not a load test. */
     void start() {
         for (int t = 0; t < THREADS; t++) {
-            int thread = t;
-            threads.submit(() -> {
-                for (long n = thread; running; n++) {
-                    ask(instances.get((int) (n % instances.size())), PROJECTS.get((int) (n % PROJECTS.size())));
-                    // About 10 requests a second in all: a busy project's users, not a load test.
-                    Thread.sleep(200);
-                }
-                return null;
-            });
+            AtomicLong n = new AtomicLong(t);
+            threads.scheduleWithFixedDelay(() -> {
+                long next = n.getAndAdd(THREADS);
+                ask(instances.get((int) (next % instances.size())), PROJECTS.get((int) (next % PROJECTS.size())));
+            }, 0, 200, TimeUnit.MILLISECONDS);
         }
     }
 
     void stop() throws InterruptedException {
-        running = false;
         threads.shutdown();
         threads.awaitTermination(30, TimeUnit.SECONDS);
     }
 
-    private void ask(ServiceProcess instance, long project) throws InterruptedException {
+    private void ask(ServiceProcess instance, long project) {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
                     URI.create(instance.baseUrl() + "/api/projects/" + project + "/iids/issues/next"))
@@ -75,6 +70,8 @@ final class IidRequests {
             }
         } catch (IOException e) {
             unanswered.incrementAndGet();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

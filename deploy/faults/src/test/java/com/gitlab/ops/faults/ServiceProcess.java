@@ -1,5 +1,7 @@
 package com.gitlab.ops.faults;
 
+import static org.awaitility.Awaitility.await;
+
 import com.gitlab.ops.testing.ChildProcesses;
 import java.io.IOException;
 import java.net.URI;
@@ -104,9 +106,8 @@ final class ServiceProcess {
                 }
                 process.destroyForcibly().waitFor();
                 crashedOnStart++;
-                while (partsDown.now()) {
-                    Thread.sleep(500);
-                }
+                await(id() + " able to start: the broker and the database up").atMost(Duration.ofMinutes(30))
+                        .pollInterval(Duration.ofMillis(500)).until(() -> !partsDown.now());
             }
         }
     }
