@@ -61,7 +61,7 @@ class AlertEventsConsumerTest {
         ConsumerRecord<String, byte[]> notJson = kafka.awaitRecord("alerts.dlq", Duration.ofSeconds(30),
                 r -> "bad-key-1".equals(r.key()));
         assertEquals("this is not json", KafkaTestClient.value(notJson));
-        assertTrue(KafkaTestClient.header(notJson, "dead-letter-reason").startsWith("value is not JSON"),
+        assertTrue(KafkaTestClient.header(notJson, "dead-letter-reason").startsWith("neither content mode: the value is not JSON"),
                 KafkaTestClient.header(notJson, "dead-letter-reason"));
 
         ConsumerRecord<String, byte[]> noTitle = kafka.awaitRecord("alerts.dlq", Duration.ofSeconds(30),

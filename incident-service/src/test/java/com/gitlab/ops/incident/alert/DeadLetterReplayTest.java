@@ -7,17 +7,26 @@ import static com.gitlab.ops.incident.IncidentServiceTestSupport.sendAlert;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.hamcrest.Matchers.containsString;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gitlab.ops.testing.CloudEvents;
+import com.gitlab.ops.testing.CloudEventsSdk;
 import com.gitlab.ops.testing.KafkaBrokerResource;
 import com.gitlab.ops.testing.KafkaTestClient;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
 import com.gitlab.ops.testing.UnleashServerResource;
+import io.cloudevents.core.message.Encoding;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /** Dead letters are not the end: once the cause is fixed, the admin replays them. */
@@ -26,6 +35,8 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = PostgresDatabaseResource.class, initArgs = @ResourceArg(name = "purpose", value = "incident"))
 @WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "incident_escalations"))
 class DeadLetterReplayTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void anAlertNamingAnIncidentNotCreatedYetAppliesOnceReplayedAfterTheIncidentExists() {
@@ -49,6 +60,38 @@ class DeadLetterReplayTest {
 
         await().atMost(WAIT).untilAsserted(() -> given().get("/api/projects/{p}/alerts/1", project).then()
                 .statusCode(200).body("incident_iid", equalTo((int) iid)).body("status", equalTo("acknowledged")));
+    }
+
+    @Test
+    void aBinaryModeEventIsDeadLetteredAndReplayedAsItCame_headersIncluded() throws Exception {
+        long project = newProject();
+        String key = Long.toString(project);
+        String id = CloudEvents.newId();
+        CloudEventsSdk.forSharedBroker().send("alerts", key, CloudEventsSdk.event(id, "alert.updated", Map.of("project_id", project,
+                "alert_iid", 1, "title", "Disk full", "status", "triggered", "updated_at", "2026-11-21T10:00:00Z", "incident_iid", 1)),
+                Encoding.BINARY);
+        KafkaTestClient kafka = KafkaTestClient.forSharedBroker();
+        ConsumerRecord<String, byte[]> deadLetter = kafka.awaitRecord("alerts.dlq", WAIT, r -> key.equals(r.key()));
+        assertEquals(id, KafkaTestClient.header(deadLetter, "ce_id"));
+        assertEquals("alert.updated", KafkaTestClient.header(deadLetter, "ce_type"));
+        assertEquals("application/json", KafkaTestClient.header(deadLetter, "content-type"));
+        assertEquals("Disk full", JSON.readTree(deadLetter.value()).get("title").asText(), "the value is the data alone, as sent");
+
+        createIncident(project);
+        int job = given().auth().basic("admin", "test-admin").contentType(ContentType.JSON).body(Map.of("key", key))
+                .post("/admin/dead-letters/alerts/replay").then().statusCode(202).extract().path("id");
+        await().atMost(WAIT).untilAsserted(() -> given().auth().basic("admin", "test-admin").get("/admin/jobs/{id}", job).then()
+                .statusCode(200).body("state", equalTo("done")).body("replayed", equalTo(1)));
+
+        ConsumerRecord<String, byte[]> replayed = kafka.awaitRecord("alerts", WAIT,
+                r -> key.equals(r.key()) && KafkaTestClient.header(r, "replayed-from") != null);
+        for (String header : List.of("ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time", "content-type")) {
+            assertEquals(KafkaTestClient.header(deadLetter, header), KafkaTestClient.header(replayed, header), header);
+        }
+        assertArrayEquals(deadLetter.value(), replayed.value());
+        assertNull(KafkaTestClient.header(replayed, "dead-letter-reason"));
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/projects/{p}/alerts/1", project).then()
+                .statusCode(200).body("title", equalTo("Disk full")).body("incident_iid", equalTo(1)));
     }
 
     @Test

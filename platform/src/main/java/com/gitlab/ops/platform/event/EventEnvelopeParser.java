@@ -1,72 +1,75 @@
 package com.gitlab.ops.platform.event;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import static com.gitlab.ops.platform.event.ContentMode.STRUCTURED;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
-/** Reads a message value into a {@link CloudEvent}, or says exactly why it cannot. */
+/**
+ * Reads a Kafka record into a {@link CloudEvent} in either content mode of the CloudEvents Kafka
+ * protocol binding, or says exactly why it cannot. The mode is told as the binding says: a
+ * {@code content-type} starting with {@code application/cloudevents} is structured, otherwise
+ * {@code ce_} headers make it binary. A record with neither is structured if its value is a JSON
+ * object with {@code specversion}, as the contracts have always accepted.
+ */
 @ApplicationScoped
 public class EventEnvelopeParser {
 
+    private static final String HOW = "; send a CloudEvents JSON envelope (structured mode), or ce_ headers with the data alone as the value"
+            + " (binary mode)";
+
     private final ObjectMapper mapper;
+    private final StructuredEventReader structured;
+    private final BinaryEventReader binary;
 
     public EventEnvelopeParser(ObjectMapper mapper) {
         this.mapper = mapper;
+        this.structured = new StructuredEventReader(mapper);
+        this.binary = new BinaryEventReader(mapper);
     }
 
+    /** A value without headers: structured mode or nothing. */
     public CloudEvent parse(byte[] value) {
+        return parse(new RecordHeaders(), value);
+    }
+
+    public CloudEvent parse(Headers headers, byte[] value) {
+        EventHeaders eventHeaders = new EventHeaders(headers);
+        Optional<String> contentType = eventHeaders.contentType();
+        if (contentType.filter(MediaTypes::isCloudEvents).isPresent()) {
+            if (!MediaTypes.isCloudEventsJson(contentType.get())) {
+                throw STRUCTURED.invalid("event format \"" + contentType.get() + "\" is not supported; send "
+                        + CloudEvent.CONTENT_TYPE + ", or binary mode (ce_ headers with the data alone as the value)");
+            }
+            return structured.read(value, eventHeaders.attributes(STRUCTURED));
+        }
+        if (eventHeaders.hasAttributes()) {
+            return binary.read(contentType, eventHeaders.attributes(ContentMode.BINARY), value);
+        }
+        return withoutModeHeaders(value);
+    }
+
+    private CloudEvent withoutModeHeaders(byte[] value) {
         if (value == null || value.length == 0) {
-            throw new InvalidEventException("message has no value; expected a CloudEvents JSON object");
+            throw new InvalidEventException("neither content mode: the message has no value and no ce_ headers" + HOW);
         }
-        JsonNode root;
-        try {
-            root = mapper.readTree(value);
-        } catch (JsonProcessingException e) {
-            throw new InvalidEventException("value is not JSON: " + e.getOriginalMessage());
-        } catch (java.io.IOException e) {
-            throw new InvalidEventException("value could not be read: " + e.getMessage());
+        JsonValues.Parsed parsed = JsonValues.read(mapper, value);
+        if (parsed.node() == null) {
+            throw new InvalidEventException("neither content mode: the value is not JSON (" + parsed.problem() + ") and there are no ce_ headers" + HOW);
         }
-        if (root == null || !root.isObject()) {
-            throw new InvalidEventException("value is not a JSON object; expected a CloudEvents envelope");
+        if (!parsed.isObject()) {
+            throw new InvalidEventException("neither content mode: the value is " + JsonValues.kind(parsed.node())
+                    + ", not a CloudEvents envelope, and there are no ce_ headers" + HOW);
         }
-        String specversion = text(root, "specversion");
-        if (!CloudEvent.SPEC_VERSION.equals(specversion)) {
-            throw new InvalidEventException("specversion must be \"1.0\", got \"" + specversion + "\"");
+        if (!parsed.node().has("specversion")) {
+            throw new InvalidEventException("neither content mode: the value has no 'specversion', so it is no CloudEvents envelope,"
+                    + " and there are no ce_ headers" + HOW);
         }
-        String id = text(root, "id");
-        String source = text(root, "source");
-        String type = text(root, "type");
-        OffsetDateTime time = time(text(root, "time"));
-        JsonNode data = root.get("data");
-        if (data == null || !data.isObject()) {
-            throw new InvalidEventException("field 'data' is required and must be a JSON object");
-        }
-        return new CloudEvent(id, source, type, time, (ObjectNode) data);
-    }
-
-    private static String text(JsonNode root, String field) {
-        JsonNode node = root.get(field);
-        if (node == null || node.isNull()) {
-            throw new InvalidEventException("envelope field '" + field + "' is required");
-        }
-        if (!node.isTextual() || node.asText().isBlank()) {
-            throw new InvalidEventException("envelope field '" + field + "' must be a non-empty string");
-        }
-        if (node.asText().length() > 256 || node.asText().indexOf('\0') >= 0) {
-            throw new InvalidEventException("envelope field '" + field + "' must be at most 256 characters, without NUL characters");
-        }
-        return node.asText();
-    }
-
-    private static OffsetDateTime time(String value) {
-        try {
-            return OffsetDateTime.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new InvalidEventException("envelope field 'time' must be an RFC 3339 timestamp, got \"" + value + "\"");
-        }
+        return structured.read((ObjectNode) parsed.node(), Map.of());
     }
 }

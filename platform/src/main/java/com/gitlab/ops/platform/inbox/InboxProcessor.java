@@ -219,7 +219,7 @@ public class InboxProcessor {
     }
 
     private Routed route(String topic, KafkaRecord<String, byte[]> record, Map<String, EventHandler> handlers) {
-        CloudEvent event = parser.parse(record.getPayload());
+        CloudEvent event = parser.parse(record.getHeaders(), record.getPayload());
         EventHandler handler = handlers.get(event.type());
         if (handler == null) {
             throw new InvalidEventException("event type '" + event.type() + "' is not accepted on topic '" + topic

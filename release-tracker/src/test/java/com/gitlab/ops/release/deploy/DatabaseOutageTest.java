@@ -13,6 +13,7 @@ import com.gitlab.ops.release.GitRepositoryResource;
 import com.gitlab.ops.testing.CuttableDatabaseResource;
 import com.gitlab.ops.testing.KafkaBrokerResource;
 import com.gitlab.ops.testing.KafkaTestClient;
+import com.gitlab.ops.testing.PrometheusText;
 import com.gitlab.ops.testing.UnleashServerResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -90,8 +91,6 @@ class DatabaseOutageTest {
     }
 
     private static double metric(String series) {
-        return given().get("/q/metrics").then().statusCode(200).extract().asString().lines()
-                .filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .findFirst().orElse(0);
+        return PrometheusText.value(given().get("/q/metrics").then().statusCode(200).extract().asString(), series);
     }
 }

@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -28,12 +29,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Malformed events mixed into good traffic on a topic: not JSON, not UTF-8, empty, envelopes with a
  * field missing or of the wrong type, data with a required field missing, null or of the wrong type,
- * oversized text, unknown enums and unknown references (given by the caller, who knows the contract).
- * Every bad one must reach {@code <topic>.dlq} with a reason, unchanged; every good one must apply.
+ * oversized text, unknown enums and unknown references (given by the caller, who knows the contract),
+ * and what the CloudEvents Kafka binding calls invalid ({@link BindingMalformations}), the data-level
+ * mistakes again in binary mode. Good events alternate between the two modes. Every bad one must
+ * reach {@code <topic>.dlq} with a reason (the binding's with the reason they call for), unchanged;
+ * every good one must apply.
  */
 public final class BadEventGenerator {
 
-    public record Report(int badSent, int goodSent, List<String> goodIds, Map<String, String> reasons) {
+    public record Report(int badSent, int goodSent, List<String> goodIds, Map<String, String> reasons, Map<String, Variant> sent) {
 
         /**
          * Every bad event was dead-lettered with a reason, and every good one sent between them is
@@ -47,10 +51,24 @@ public final class BadEventGenerator {
                 if (reason == null || reason.isBlank()) {
                     throw new AssertionError(key + " was dead-lettered without a reason");
                 }
+                Variant variant = sent.get(key);
+                if (variant.reasonStart() != null && !reason.startsWith(variant.reasonStart())) {
+                    throw new AssertionError(variant.what() + " was dead-lettered with \"" + reason + "\"; expected a reason starting \""
+                            + variant.reasonStart() + "\"");
+                }
             });
             for (String id : goodIds) {
                 await("good event " + id + " applied").atMost(Duration.ofSeconds(60)).until(() -> applied.test(id));
             }
+        }
+    }
+
+    /** One malformed record; {@code reasonStart}, where known, is how its dead-letter reason must start. */
+    public record Variant(String what, List<Header> headers, byte[] value, String reasonStart) {
+
+        static Variant structured(byte[] value) {
+            String text = new String(value, StandardCharsets.UTF_8);
+            return new Variant("structured: " + (text.length() > 80 ? text.substring(0, 80) + "…" : text), List.of(), value, null);
         }
     }
 
@@ -79,32 +97,42 @@ public final class BadEventGenerator {
     /** Sends at least {@code bad} malformed events, a good one after every ten, and waits for every dead letter. */
     public Report run(int bad, Duration timeout) throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        List<byte[]> variants = new ArrayList<>();
+        List<Variant> variants = new ArrayList<>();
         List<String> goodIds = new ArrayList<>();
         int goodSent = 0;
         int i = 0;
         while (variants.size() < bad) {
-            variants.addAll(mutations(goodEvent.apply(i++)));
+            ObjectNode good = goodEvent.apply(i++);
+            variants.addAll(mutations(good).stream().map(Variant::structured).toList());
+            variants.addAll(binaryMutations(good));
         }
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        Map<String, Variant> sent = new HashMap<>();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
             for (int n = 0; n < variants.size(); n++) {
-                producer.send(new ProducerRecord<>(topic, "bad-" + run + "-" + n, variants.get(n)));
+                Variant variant = variants.get(n);
+                String key = "bad-" + run + "-" + n;
+                sent.put(key, variant);
+                producer.send(new ProducerRecord<>(topic, null, key, variant.value(), variant.headers()));
                 if (n % 10 == 9) {
                     ObjectNode good = goodEvent.apply(100_000 + n);
                     goodIds.add(good.get("id").asText());
-                    producer.send(new ProducerRecord<>(topic, "good-" + run + "-" + n, JSON.writeValueAsBytes(good)));
+                    // Every other good event in binary mode, as the CloudEvents SDKs send by default.
+                    producer.send(n % 20 == 9
+                            ? new ProducerRecord<>(topic, "good-" + run + "-" + n, JSON.writeValueAsBytes(good))
+                            : new ProducerRecord<>(topic, null, "good-" + run + "-" + n, BindingMalformations.data(good),
+                                    BindingMalformations.binaryHeaders(good, good.get("id").asText())));
                     goodSent++;
                 }
             }
             producer.flush();
         }
         Map<String, String> reasons = awaitDeadLetters("bad-" + run + "-", variants.size(), timeout);
-        return new Report(variants.size(), goodSent, goodIds, reasons);
+        return new Report(variants.size(), goodSent, goodIds, reasons, sent);
     }
 
     private List<byte[]> mutations(ObjectNode good) {
@@ -144,17 +172,38 @@ public final class BadEventGenerator {
                 out.add(bytes(huge));
             }
         });
-        invalidValues.forEach((field, value) -> {
-            ObjectNode impossible = good.deepCopy();
-            try {
-                ((ObjectNode) impossible.get("data")).set(field, JSON.readTree(value));
-            } catch (Exception e) {
-                throw new IllegalArgumentException(e);
-            }
-            out.add(bytes(impossible));
-        });
+        invalidValues.forEach((field, value) -> out.add(bytes(withData(good, field, value))));
         // Each variant is a new event, so that none is skipped as a duplicate of another.
         return out.stream().map(b -> freshId(b)).toList();
+    }
+
+    /** The binding's malformations, and the data-level ones again in binary mode (a new id each). */
+    private List<Variant> binaryMutations(ObjectNode good) {
+        List<Variant> out = new ArrayList<>(BindingMalformations.of(good).stream()
+                .map(m -> new Variant(m.what(), m.headers(), m.value(), m.reasonStart())).toList());
+        for (String field : requiredFields) {
+            ObjectNode missing = good.deepCopy();
+            ((ObjectNode) missing.get("data")).remove(field);
+            out.add(binary("binary, data without " + field, missing));
+        }
+        invalidValues.forEach((field, value) -> out.add(binary("binary, data with " + field + " " + value, withData(good, field, value))));
+        return out;
+    }
+
+    /** The event with one data field set to a JSON value. */
+    private static ObjectNode withData(ObjectNode good, String field, String jsonValue) {
+        ObjectNode changed = good.deepCopy();
+        try {
+            ((ObjectNode) changed.get("data")).set(field, JSON.readTree(jsonValue));
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+        return changed;
+    }
+
+    private static Variant binary(String what, ObjectNode envelope) {
+        return new Variant(what, BindingMalformations.binaryHeaders(envelope, UUID.randomUUID().toString()),
+                BindingMalformations.data(envelope), null);
     }
 
     private static byte[] freshId(byte[] value) {
