@@ -51,8 +51,12 @@ public class Alert extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public OffsetDateTime updatedAt;
 
-    /** The row of an alert after {@link #upsert}: its id, project path and linked incident, if any. */
-    public record Stored(long id, String projectPath, Long incidentId) {
+    /** When the alert was created: the event's {@code created_at}, else the first state seen. */
+    @Column(name = "created_at", nullable = false)
+    public OffsetDateTime createdAt;
+
+    /** The row of an alert after {@link #upsert}: its id, project path, linked incident (if any) and creation time. */
+    public record Stored(long id, String projectPath, Long incidentId, OffsetDateTime createdAt) {
     }
 
     /**
@@ -63,14 +67,17 @@ public class Alert extends PanacheEntityBase {
      */
     public static Optional<Stored> upsert(AlertUpdated update, short status) {
         List<?> rows = getEntityManager().createNativeQuery("""
-                        INSERT INTO alert (project_id, iid, project_path, title, status, severity, escalation_policy_id, updated_at)
-                        VALUES (:project, :iid, :path, :title, :status, :severity, :policy, :updatedAt)
+                        INSERT INTO alert (project_id, iid, project_path, title, status, severity, escalation_policy_id, updated_at,
+                                           created_at)
+                        VALUES (:project, :iid, :path, :title, :status, :severity, :policy, :updatedAt,
+                                :createdAt)
                         ON CONFLICT (project_id, iid) DO UPDATE SET
                             project_path = COALESCE(EXCLUDED.project_path, alert.project_path),
                             title = EXCLUDED.title, status = EXCLUDED.status, severity = EXCLUDED.severity,
-                            escalation_policy_id = EXCLUDED.escalation_policy_id, updated_at = EXCLUDED.updated_at
+                            escalation_policy_id = EXCLUDED.escalation_policy_id, updated_at = EXCLUDED.updated_at,
+                            created_at = LEAST(alert.created_at, EXCLUDED.created_at)
                         WHERE alert.updated_at < EXCLUDED.updated_at
-                        RETURNING id, project_path, incident_id""")
+                        RETURNING id, project_path, incident_id, created_at""")
                 .setParameter("project", update.projectId())
                 .setParameter("iid", update.alertIid())
                 .setParameter("path", update.projectPath().orElse(null))
@@ -79,9 +86,11 @@ public class Alert extends PanacheEntityBase {
                 .setParameter("severity", update.severity())
                 .setParameter("policy", update.escalationPolicyId().orElse(null))
                 .setParameter("updatedAt", update.updatedAt())
+                .setParameter("createdAt", update.createdAt().orElse(update.updatedAt()))
                 .getResultList();
         return rows.stream().map(row -> (Object[]) row)
-                .map(row -> new Stored(((Number) row[0]).longValue(), (String) row[1], row[2] == null ? null : ((Number) row[2]).longValue()))
+                .map(row -> new Stored(((Number) row[0]).longValue(), (String) row[1], row[2] == null ? null : ((Number) row[2]).longValue(),
+                        ((java.time.Instant) row[3]).atOffset(java.time.ZoneOffset.UTC)))
                 .findFirst();
     }
 
@@ -92,6 +101,14 @@ public class Alert extends PanacheEntityBase {
 
     public static Optional<Alert> findByIid(long projectId, long iid) {
         return find("projectId = ?1 and iid = ?2", projectId, iid).firstResultOptional();
+    }
+
+    /**
+     * The alert an incident follows when several are linked: the one updated last (ties: the later
+     * alert). The alert sync and the repair job both follow it.
+     */
+    public static Optional<Alert> followedBy(long incidentId) {
+        return find("incident.id = ?1 order by updatedAt desc, id desc", incidentId).firstResultOptional();
     }
 
     public static List<Long> iidsOf(Incident incident) {

@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * Applies an alert's new state, whatever the flag says: the alert is stored, an incident is created
  * for it when asked, and a linked incident's escalation status follows the alert's status and policy,
- * its record created when missing, never skipped. That is the fix for the seed bug, where records were
+ * its record created when missing (built from the alert: its status, policy and creation time), never
+ * skipped. That is the fix for the seed bug, where records were
  * saved only while the flag was on.
  */
 @ApplicationScoped
@@ -59,9 +60,13 @@ public class AlertSync {
             if (incident.projectPath == null) {
                 incident.projectPath = stored.get().projectPath();
             }
-            escalations.change(incident,
-                    EscalationChange.fromAlert(status, update.escalationPolicyId().orElse(null)),
-                    EscalationStatusService.Reason.ALERT_SYNC);
+            // With several alerts on one incident, it follows the one updated last, as the repair job does.
+            long followed = Alert.followedBy(incidentId).map(alert -> alert.id).orElse(stored.get().id());
+            if (followed == stored.get().id()) {
+                escalations.change(incident,
+                        EscalationChange.fromAlert(status, update.escalationPolicyId().orElse(null), stored.get().createdAt()),
+                        EscalationStatusService.Reason.ALERT_SYNC);
+            }
         }
     }
 }

@@ -9,7 +9,7 @@ import java.util.Set;
 /** An {@code alert.updated} event's data, validated against the contract. */
 public record AlertUpdated(long projectId, Optional<String> projectPath, long alertIid, String title, String status,
         String severity, Optional<Long> escalationPolicyId, boolean createIncident, Optional<Long> incidentIid,
-        OffsetDateTime updatedAt) {
+        OffsetDateTime updatedAt, Optional<OffsetDateTime> createdAt) {
 
     public static final Set<String> STATUSES = Set.of("triggered", "acknowledged", "resolved", "ignored");
     public static final Set<String> SEVERITIES = Set.of("critical", "high", "medium", "low", "info", "unknown");
@@ -26,6 +26,7 @@ public record AlertUpdated(long projectId, Optional<String> projectPath, long al
                 data.optionalId("escalation_policy_id"),
                 data.optionalBoolean("create_incident"),
                 data.optionalId("incident_iid"),
-                data.requiredTime("updated_at"));
+                data.requiredTime("updated_at"),
+                data.optionalTime("created_at"));
     }
 }

@@ -33,7 +33,10 @@ import org.jboss.logging.Logger;
  * (the one updated last). Batched by incident id range, one set-based statement and one transaction
  * per batch that also records the progress, so a crash resumes after the last committed batch.
  * Safe while events flow: it only creates missing records, under the same incident lock the alert
- * sync takes, and leaves existing ones, which the sync keeps correct. {@code rebuild} first deletes every record, as the seed's plan did.
+ * sync takes, and leaves existing ones, which the sync keeps correct. {@code rebuild} first deletes every
+ * record, as the seed's plan did; it is a change like any other: every record removed and every record
+ * made again is published with reason {@code rebuild}, and a remade record with a policy and an open
+ * status starts its escalations again, from now.
  */
 @ApplicationScoped
 public class EscalationStatusBackfill {
@@ -72,8 +75,7 @@ public class EscalationStatusBackfill {
         });
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         if (rebuild) {
-            em.createNativeQuery("DELETE FROM pending_escalation").executeUpdate();
-            em.createNativeQuery("DELETE FROM escalation_status").executeUpdate();
+            removeAll();
         }
         BackfillJob job = new BackfillJob();
         job.state = BackfillJob.RUNNING;
@@ -135,7 +137,7 @@ public class EscalationStatusBackfill {
         long incidents = ((Number) range[0]).longValue();
         if (incidents > 0) {
             long upTo = ((Number) range[1]).longValue();
-            job.created += repair(job.lastIncidentId, upTo);
+            job.created += repair(job.lastIncidentId, upTo, job.rebuild);
             job.lastIncidentId = upTo;
         }
         job.done += incidents;
@@ -158,7 +160,7 @@ public class EscalationStatusBackfill {
      *
      * @return the number of records written
      */
-    private int repair(long after, long upTo) {
+    private int repair(long after, long upTo, boolean rebuild) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         String with = """
                 -- The id range is repeated on alert so that its index is entered at the range, not
@@ -171,32 +173,40 @@ public class EscalationStatusBackfill {
                     ORDER BY i.id
                     FOR UPDATE OF i
                 ), latest AS (
-                    SELECT DISTINCT ON (a.incident_id) a.incident_id, a.status, a.escalation_policy_id
+                    SELECT DISTINCT ON (a.incident_id) a.incident_id, a.status, a.escalation_policy_id, a.created_at
                     FROM alert a JOIN locked l ON l.id = a.incident_id
                     WHERE a.incident_id > :after AND a.incident_id <= :up_to
                     ORDER BY a.incident_id, a.updated_at DESC, a.id DESC
                 ), written AS (
                     INSERT INTO escalation_status (incident_id, status, policy_id, escalations_started_at, resolved_at, updated_at)
                     SELECT incident_id, status, escalation_policy_id,
-                           CASE WHEN escalation_policy_id IS NOT NULL THEN CAST(:now AS timestamptz) END,
+                           CASE WHEN escalation_policy_id IS NOT NULL
+                                THEN CASE WHEN CAST(:rebuild AS boolean) THEN CAST(:now AS timestamptz) ELSE created_at END END,
                            CASE WHEN status = :resolved THEN CAST(:now AS timestamptz) END,
                            CAST(:now AS timestamptz)
                     FROM latest
                     ON CONFLICT (incident_id) DO NOTHING
                     RETURNING incident_id, status, policy_id, escalations_started_at, resolved_at
-                )""";
+                ), started AS (
+                    -- A rebuild restarts the escalations of open incidents with a policy; the repair of
+                    -- missing records does not page for the past.
+                    INSERT INTO pending_escalation (incident_id, rule_id, process_at)
+                    SELECT w.incident_id, r.id, CAST(:now AS timestamptz) + r.elapsed_time_seconds * interval '1 second'
+                    FROM written w JOIN escalation_rule r ON r.policy_id = w.policy_id
+                    WHERE CAST(:rebuild AS boolean) AND w.status IN (%d, %d)
+                )""".formatted(EscalationStatusName.TRIGGERED.code(), EscalationStatusName.ACKNOWLEDGED.code());
         String rows = """
                 SELECT l.project_id::text, json_build_object(
                            'project_id', l.project_id,
                            'incident_iid', l.iid,
                            'status', (CAST(:status_names AS json) ->> w.status::int),
                            'policy_id', w.policy_id,
-                           'escalations_started_at', CASE WHEN w.escalations_started_at IS NOT NULL THEN CAST(:now_json AS json) END,
+                           'escalations_started_at', %s,
                            'resolved_at', CASE WHEN w.resolved_at IS NOT NULL THEN CAST(:now_json AS json) END,
                            'alert_iids', (SELECT json_agg(a.iid ORDER BY a.iid) FROM alert a WHERE a.incident_id = w.incident_id),
                            'reason', :reason)
                 FROM written w JOIN locked l ON l.id = w.incident_id
-                ORDER BY w.incident_id""";
+                ORDER BY w.incident_id""".formatted(rfc3339("w.escalations_started_at"));
         return outbox.publishAll(with, EscalationStatusChanged.TOPIC, EscalationStatusChanged.TYPE, rows, Map.of(
                 "after", after,
                 "up_to", upTo,
@@ -204,7 +214,38 @@ public class EscalationStatusBackfill {
                 "now_json", json(now),
                 "resolved", EscalationStatusName.RESOLVED.code(),
                 "status_names", json(Arrays.stream(EscalationStatusName.values()).map(EscalationStatusName::apiName).toList()),
-                "reason", EscalationStatusService.Reason.BACKFILL.value()));
+                "reason", (rebuild ? EscalationStatusService.Reason.REBUILD : EscalationStatusService.Reason.BACKFILL).value(),
+                "rebuild", rebuild));
+    }
+
+    /**
+     * The rebuild's first step: every record and pending escalation goes, each record's removal
+     * published (status and the rest null: the incident has no record now).
+     */
+    private void removeAll() {
+        String with = """
+                WITH removed AS (
+                    DELETE FROM escalation_status RETURNING incident_id
+                ), cancelled AS (
+                    DELETE FROM pending_escalation
+                )""";
+        String rows = """
+                SELECT i.project_id::text, json_build_object(
+                           'project_id', i.project_id, 'incident_iid', i.iid, 'status', NULL, 'policy_id', NULL,
+                           'escalations_started_at', NULL, 'resolved_at', NULL,
+                           'alert_iids', COALESCE((SELECT json_agg(a.iid ORDER BY a.iid) FROM alert a WHERE a.incident_id = i.id), '[]'::json),
+                           'reason', :reason)
+                FROM removed r JOIN incident i ON i.id = r.incident_id
+                ORDER BY r.incident_id""";
+        int removed = outbox.publishAll(with, EscalationStatusChanged.TOPIC, EscalationStatusChanged.TYPE, rows,
+                Map.of("reason", EscalationStatusService.Reason.REBUILD.value()));
+        LOG.infof("Escalation status rebuild removed %d records", removed);
+    }
+
+    /** A timestamp as RFC 3339 in UTC, as the service's JSON writes one (no trailing zeros in the fraction). */
+    private static String rfc3339(String column) {
+        return "CASE WHEN " + column + " IS NOT NULL THEN to_json(regexp_replace(to_char(" + column
+                + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '\\.?0+$', '') || 'Z') END";
     }
 
     // The event's values as the service's JSON conventions write them (what Outbox.publish would).

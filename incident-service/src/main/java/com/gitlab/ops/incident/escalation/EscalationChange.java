@@ -1,5 +1,6 @@
 package com.gitlab.ops.incident.escalation;
 
+import java.time.OffsetDateTime;
 import java.util.Optional;
 
 /**
@@ -9,14 +10,22 @@ import java.util.Optional;
  * @param policy         absent: leave the policy; present and empty: clear it; present: set it
  * @param policyTriggers whether setting a new policy re-triggers (a person's change, GitLab's rule).
  *                       An alert's sync copies the alert's status and policy as they are.
+ * @param alertCreatedAt for a change from an alert: when the alert was created. A record built from
+ *                       the alert starts its escalations there, as GitLab's build service does.
  */
-public record EscalationChange(Optional<EscalationStatusName> status, Optional<Optional<Long>> policy, boolean policyTriggers) {
+public record EscalationChange(Optional<EscalationStatusName> status, Optional<Optional<Long>> policy, boolean policyTriggers,
+        Optional<OffsetDateTime> alertCreatedAt) {
 
     public static EscalationChange byUser(Optional<EscalationStatusName> status, Optional<Optional<Long>> policy) {
-        return new EscalationChange(status, policy, true);
+        return new EscalationChange(status, policy, true, Optional.empty());
     }
 
-    public static EscalationChange fromAlert(EscalationStatusName status, Long policyId) {
-        return new EscalationChange(Optional.of(status), Optional.of(Optional.ofNullable(policyId)), false);
+    public static EscalationChange fromAlert(EscalationStatusName status, Long policyId, OffsetDateTime alertCreatedAt) {
+        return new EscalationChange(Optional.of(status), Optional.of(Optional.ofNullable(policyId)), false, Optional.of(alertCreatedAt));
+    }
+
+    /** Whether this change sets anything: a person's empty change is refused before it gets here. */
+    public boolean isEmpty() {
+        return status.isEmpty() && policy.isEmpty();
     }
 }

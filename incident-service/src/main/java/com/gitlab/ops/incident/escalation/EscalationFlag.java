@@ -1,5 +1,6 @@
 package com.gitlab.ops.incident.escalation;
 
+import com.gitlab.ops.platform.error.ApiException;
 import com.gitlab.ops.platform.flags.FeatureFlags;
 import com.gitlab.ops.platform.flags.ProjectActor;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,5 +19,12 @@ public class EscalationFlag {
 
     public boolean isOn(long projectId, String projectPath) {
         return flags.isEnabled(NAME, new ProjectActor(projectId, projectPath));
+    }
+
+    /** A person may change escalation status only while the flag is on for the project: else 403 with why. */
+    public void requireOnToChange(long projectId, String projectPath) {
+        if (!isOn(projectId, projectPath)) {
+            throw ApiException.forbidden("escalation status cannot be changed: the " + NAME + " feature flag is off for project " + projectId);
+        }
     }
 }

@@ -44,10 +44,7 @@ public class EscalationStatusResource {
     public EscalationStatusView update(@PathParam("projectId") long projectId, @PathParam("incidentIid") long incidentIid,
             ObjectNode body) {
         Incident incident = Incidents.requireLocked(projectId, incidentIid);
-        if (!flag.isOn(projectId, incident.projectPath)) {
-            throw ApiException.forbidden("escalation status cannot be changed: the incident_escalations feature flag is off for project "
-                    + projectId);
-        }
+        flag.requireOnToChange(projectId, incident.projectPath);
         EscalationChange change = parse(body);
         change.policy().flatMap(p -> p).ifPresent(policyId -> policies.requireInProject(projectId, policyId));
         if (change.policy().isPresent() && !Alert.iidsOf(incident).isEmpty()) {

@@ -9,6 +9,8 @@ import jakarta.transaction.Transactional;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,7 +23,7 @@ public class EscalationStatusService {
 
     /** Why a record changed, as the event says. */
     public enum Reason {
-        ALERT_SYNC, API, BACKFILL;
+        ALERT_SYNC, API, BACKFILL, REBUILD;
 
         public String value() {
             return name().toLowerCase();
@@ -37,7 +39,9 @@ public class EscalationStatusService {
     }
 
     /**
-     * Applies the change to a locked incident.
+     * Applies the change to a locked incident. The first update of an incident an alert created, while
+     * it has no record, builds the record from the alert it follows first, then applies the update
+     * (GitLab's {@code PrepareUpdateService}), all as one change and one event.
      *
      * @return the record after the change
      */
@@ -46,27 +50,39 @@ public class EscalationStatusService {
         // Microseconds: what PostgreSQL keeps, so that the event says exactly what is stored.
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         Optional<EscalationStatus> existing = EscalationStatus.forIncident(incident.id);
-        EscalationRules.Outcome outcome = EscalationRules.apply(existing.map(EscalationStatus::state).orElse(null), change, now);
-        if (!outcome.changed()) {
-            return outcome.state();
+        List<EscalationRules.Outcome> steps = new ArrayList<>();
+        EscalationState before = existing.map(EscalationStatus::state).orElse(null);
+        if (before == null && change.alertCreatedAt().isEmpty()) {
+            Alert.followedBy(incident.id).ifPresent(alert -> steps.add(EscalationRules.apply(null, EscalationChange.fromAlert(
+                    EscalationStatusName.ofCode(alert.status), alert.escalationPolicyId, alert.createdAt), now)));
+            before = steps.isEmpty() ? null : steps.get(0).state();
+        }
+        steps.add(EscalationRules.apply(before, change, now));
+        EscalationState state = steps.get(steps.size() - 1).state();
+        if (steps.stream().noneMatch(EscalationRules.Outcome::changed)) {
+            return state;
         }
         EscalationStatus record = existing.orElseGet(() -> {
             EscalationStatus created = new EscalationStatus();
             created.incidentId = incident.id;
             return created;
         });
-        record.set(outcome.state(), now);
+        record.set(state, now);
         if (existing.isEmpty()) {
             record.persist();
         }
-        if (outcome.cancelPending()) {
-            pending.cancel(incident.id);
+        for (EscalationRules.Outcome step : steps) {
+            if (step.cancelPending()) {
+                pending.cancel(incident.id);
+            }
+            // The repair job writes records for incidents that lacked one; it does not page for the past.
+            if (step.startPending() && reason != Reason.BACKFILL) {
+                pending.start(incident.id, step.state().policyId(), step.pendingFrom());
+            }
+            if (step.recheckPending()) {
+                pending.recheckNow(incident.id);
+            }
         }
-        // The repair job writes records for incidents that lacked one; it does not page for the past.
-        if (outcome.startPending() && reason != Reason.BACKFILL) {
-            pending.start(incident.id, outcome.state().policyId(), outcome.state().escalationsStartedAt());
-        }
-        EscalationState state = outcome.state();
         outbox.publish(EscalationStatusChanged.TOPIC, Long.toString(incident.projectId), EscalationStatusChanged.TYPE,
                 new EscalationStatusChanged(incident.projectId, incident.iid, state.status(), state.policyId(),
                         state.escalationsStartedAt(), state.resolvedAt(), Alert.iidsOf(incident), reason.value()));

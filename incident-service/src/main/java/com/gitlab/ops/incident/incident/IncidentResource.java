@@ -36,13 +36,19 @@ public class IncidentResource {
         this.flag = flag;
     }
 
-    /** An incident by hand. A status or a policy given here creates its escalation status record at once. */
+    /**
+     * An incident by hand. A status or a policy given here creates its escalation status record at
+     * once, and is a change of escalation status like PATCH: refused while the flag is off.
+     */
     @POST
     @Transactional
     public Response create(@PathParam("projectId") long projectId,
             @Valid @NotNull(message = "send a JSON body with at least a title") CreateIncidentRequest request) {
         Incidents.requirePositive(projectId);
         Optional<Long> policy = Optional.ofNullable(request.escalationPolicyId());
+        if (policy.isPresent() || request.status() != null) {
+            flag.requireOnToChange(projectId, request.projectPath());
+        }
         policy.ifPresent(id -> policies.requireInProject(projectId, id));
         Incident incident = creator.create(projectId, request.projectPath(), request.title(),
                 request.severity() == null ? "unknown" : request.severity());

@@ -7,6 +7,8 @@ import com.gitlab.ops.incident.incident.Incident;
 import com.gitlab.ops.incident.policy.EscalationRule;
 import com.gitlab.ops.platform.outbox.Outbox;
 import com.gitlab.ops.platform.work.PollingWorker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -21,10 +23,19 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Fires escalations that fell due. The due rows are claimed in the database with
- * {@code FOR UPDATE SKIP LOCKED}, so two instances never fire the same one. Each due escalation
- * pages its target when the incident's status is still below the rule's and the flag is on for the
- * project; either way it is then done, as in GitLab (a page is due once).
+ * Checks escalations that fell due, as GitLab's {@code PendingEscalations::ProcessService} does. The
+ * due rows are claimed with {@code FOR UPDATE SKIP LOCKED}, so two instances never check the same one.
+ *
+ * <ul>
+ * <li>The incident is gone, closed, or without a record: the escalation goes.</li>
+ * <li>The status is at or past the rule's: kept, and checked again after the recheck interval (GitLab's
+ * cron, every minute), or at once when the status moves down. Acknowledged at 120 s for a rule of
+ * 300 s, back to triggered at 600 s: the page goes out then.</li>
+ * <li>The flag is off for the project: held, not dropped, and checked again after the held interval;
+ * once the flag is on it pages if the incident is still open and the rule still applies.</li>
+ * <li>Otherwise it pages, and goes (a page is sent once per rule).</li>
+ * </ul>
+ * An escalation a month past due is no longer checked and is deleted (GitLab's {@code processable} scope).
  */
 @ApplicationScoped
 public class DueEscalationProcessor {
@@ -35,12 +46,26 @@ public class DueEscalationProcessor {
     private final EscalationFlag flag;
     private final Outbox outbox;
     private final PollingWorker worker;
+    private final Duration recheckInterval;
+    private final Duration heldInterval;
+    private final Counter held;
+    private final Counter pagedAfterHold;
 
-    public DueEscalationProcessor(EntityManager em, EscalationFlag flag, Outbox outbox,
-            @ConfigProperty(name = "incident.escalations.poll-interval", defaultValue = "PT0.5S") Duration pollInterval) {
+    public DueEscalationProcessor(EntityManager em, EscalationFlag flag, Outbox outbox, MeterRegistry registry,
+            @ConfigProperty(name = "incident.escalations.poll-interval", defaultValue = "PT0.5S") Duration pollInterval,
+            @ConfigProperty(name = "incident.escalations.recheck-interval", defaultValue = "PT1M") Duration recheckInterval,
+            @ConfigProperty(name = "incident.escalations.held-recheck-interval", defaultValue = "PT5S") Duration heldInterval) {
         this.em = em;
         this.flag = flag;
         this.outbox = outbox;
+        this.recheckInterval = recheckInterval;
+        this.heldInterval = heldInterval;
+        this.held = Counter.builder("incident.escalations.held")
+                .description("Escalations that fell due while the flag was off for their project, kept for when it is on")
+                .register(registry);
+        this.pagedAfterHold = Counter.builder("incident.escalations.paged.after.hold")
+                .description("Held escalations that paged once the flag was on, the incident still open and the rule still applying")
+                .register(registry);
         this.worker = new PollingWorker("due-escalations", pollInterval, this::processDue);
     }
 
@@ -53,6 +78,8 @@ public class DueEscalationProcessor {
     }
 
     void processDue() {
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                "DELETE FROM pending_escalation WHERE process_at <= now() - interval '1 month'").executeUpdate());
         int processed;
         do {
             processed = QuarkusTransaction.requiringNew().call(this::processBatch);
@@ -62,26 +89,45 @@ public class DueEscalationProcessor {
     private int processBatch() {
         @SuppressWarnings("unchecked")
         List<PendingEscalation> due = em.createNativeQuery("""
-                        SELECT * FROM pending_escalation WHERE process_at <= now()
-                        ORDER BY process_at LIMIT :batch FOR UPDATE SKIP LOCKED""", PendingEscalation.class)
+                        SELECT * FROM pending_escalation
+                        WHERE COALESCE(recheck_at, process_at) <= now() AND process_at > now() - interval '1 month'
+                        ORDER BY COALESCE(recheck_at, process_at) LIMIT :batch FOR UPDATE SKIP LOCKED""", PendingEscalation.class)
                 .setParameter("batch", BATCH).getResultList();
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         for (PendingEscalation escalation : due) {
-            fire(escalation);
-            escalation.delete();
+            check(escalation, now);
         }
         return due.size();
     }
 
-    private void fire(PendingEscalation escalation) {
+    private void check(PendingEscalation escalation, OffsetDateTime now) {
         Incident incident = Incident.findById(escalation.incidentId);
         EscalationRule rule = EscalationRule.findById(escalation.ruleId);
         Optional<EscalationStatus> status = EscalationStatus.forIncident(escalation.incidentId);
-        if (incident == null || rule == null || status.isEmpty() || status.get().status >= rule.status) {
+        if (incident == null || rule == null || status.isEmpty() || !status.get().state().status().isOpen()) {
+            escalation.delete();
+            return;
+        }
+        if (status.get().status >= rule.status) {
+            escalation.recheckAt = now.plus(recheckInterval);
             return;
         }
         if (!flag.isOn(incident.projectId, incident.projectPath)) {
+            if (escalation.heldSince == null) {
+                escalation.heldSince = now;
+                held.increment();
+            }
+            escalation.recheckAt = now.plus(heldInterval);
             return;
         }
+        if (escalation.heldSince != null) {
+            pagedAfterHold.increment();
+        }
+        page(incident, rule, now);
+        escalation.delete();
+    }
+
+    private void page(Incident incident, EscalationRule rule, OffsetDateTime now) {
         IncidentPage page = new IncidentPage();
         page.incidentId = incident.id;
         page.policyId = rule.policy.id;
@@ -89,7 +135,7 @@ public class DueEscalationProcessor {
         page.elapsedTimeSeconds = rule.elapsedTimeSeconds;
         page.userId = rule.userId;
         page.oncallScheduleId = rule.oncallScheduleId;
-        page.pagedAt = OffsetDateTime.now(ZoneOffset.UTC);
+        page.pagedAt = now;
         page.persist();
         outbox.publish(IncidentPaged.TOPIC, Long.toString(incident.projectId), IncidentPaged.TYPE,
                 new IncidentPaged(incident.projectId, incident.iid, rule.policy.id,

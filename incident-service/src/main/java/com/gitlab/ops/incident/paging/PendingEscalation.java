@@ -9,7 +9,12 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 
-/** One rule of an incident's policy waiting for its time. Stored, so it survives restarts. */
+/**
+ * One rule of an incident's policy waiting for its time. Stored, so it survives restarts. Once due it
+ * is kept, and checked again at {@code recheckAt}, while the status is past its rule or the flag is
+ * off for the project ({@code heldSince}); it goes once it pages, the incident is closed, or a month
+ * after it fell due.
+ */
 @Entity
 @Table(name = "pending_escalation")
 public class PendingEscalation extends PanacheEntityBase {
@@ -26,4 +31,10 @@ public class PendingEscalation extends PanacheEntityBase {
 
     @Column(name = "process_at", nullable = false)
     public OffsetDateTime processAt;
+
+    @Column(name = "recheck_at")
+    public OffsetDateTime recheckAt;
+
+    @Column(name = "held_since")
+    public OffsetDateTime heldSince;
 }

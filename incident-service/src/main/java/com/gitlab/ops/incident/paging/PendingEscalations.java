@@ -11,7 +11,8 @@ import java.time.OffsetDateTime;
 public class PendingEscalations {
 
     @Transactional(Transactional.TxType.MANDATORY)
-    public void start(long incidentId, long policyId, OffsetDateTime startedAt) {
+    /** @param from when the escalations count from: each falls due {@code elapsed_time_seconds} after it */
+    public void start(long incidentId, long policyId, OffsetDateTime from) {
         EscalationPolicy policy = EscalationPolicy.findById(policyId);
         if (policy == null) {
             return;
@@ -20,7 +21,7 @@ public class PendingEscalations {
             PendingEscalation pending = new PendingEscalation();
             pending.incidentId = incidentId;
             pending.ruleId = rule.id;
-            pending.processAt = startedAt.plusSeconds(rule.elapsedTimeSeconds);
+            pending.processAt = from.plusSeconds(rule.elapsedTimeSeconds);
             pending.persist();
         }
     }
@@ -28,5 +29,11 @@ public class PendingEscalations {
     @Transactional(Transactional.TxType.MANDATORY)
     public void cancel(long incidentId) {
         PendingEscalation.delete("incidentId", incidentId);
+    }
+
+    /** The incident's kept escalations are checked again at once: its status moved below a rule they were skipped for. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void recheckNow(long incidentId) {
+        PendingEscalation.update("recheckAt = null where incidentId = ?1 and recheckAt is not null", incidentId);
     }
 }

@@ -127,7 +127,10 @@ class EscalationStatusBackfillTest {
         assertEquals("resolved", event.at("/data/status").asText());
         assertEquals(policy, event.at("/data/policy_id").asLong());
         OffsetDateTime resolvedAt = OffsetDateTime.parse(event.at("/data/resolved_at").asText());
-        assertEquals(resolvedAt, OffsetDateTime.parse(event.at("/data/escalations_started_at").asText()));
+        // Built from the alert: escalations started when the alert was created (its first state seen here).
+        assertEquals("2026-11-21T10:00:00Z", event.at("/data/escalations_started_at").asText());
+        assertEquals(OffsetDateTime.parse("2026-11-21T10:00:00Z"),
+                OffsetDateTime.parse(incident(project, resolvedIid).getString("escalation_status.escalations_started_at")));
         assertEquals(resolvedAt, OffsetDateTime.parse(incident(project, resolvedIid).getString("escalation_status.resolved_at")));
         assertEquals(1, event.at("/data/alert_iids").size());
         OffsetDateTime.parse(event.get("time").asText());
@@ -135,12 +138,8 @@ class EscalationStatusBackfillTest {
     }
 
     private static boolean backfillEventOf(ConsumerRecord<String, byte[]> record, long incidentIid) {
-        try {
-            JsonNode data = JSON.readTree(record.value()).get("data");
-            return data.get("reason").asText().equals("backfill") && data.get("incident_iid").asLong() == incidentIid;
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        JsonNode data = read(record).get("data");
+        return data.get("reason").asText().equals("backfill") && data.get("incident_iid").asLong() == incidentIid;
     }
 
     private static List<String> fieldNames(JsonNode node) {
@@ -150,9 +149,10 @@ class EscalationStatusBackfillTest {
     }
 
     @Test
-    void rebuildMustBeAskedForAndDeletesEveryRecordFirst() {
+    void rebuildMustBeAskedFor_isAChangeLikeAnyOther_andRestartsEscalations() throws Exception {
         long project = newProject();
-        Map<Long, String> expected = incidentsWithLostRecords(project, null);
+        long policy = createPolicy(project, List.of(Map.of("status", "resolved", "elapsed_time_seconds", 3600, "user_id", 3)));
+        Map<Long, String> expected = incidentsWithLostRecords(project, policy);
         flagOn();
         long manual = createIncident(project);
         given().contentType(ContentType.JSON).body(Map.of("status", "acknowledged"))
@@ -167,6 +167,45 @@ class EscalationStatusBackfillTest {
         assertTrue(job.getBoolean("rebuild"));
         expected.forEach((iid, status) -> assertEquals(status, incident(project, iid).getString("escalation_status.status")));
         assertNull(incident(project, manual).get("escalation_status"), "the seed's plan: records of incidents without alerts are gone");
+
+        // Its removals and its new records are published, as any change is.
+        JsonNode removed = rebuildEvent(project, manual, JsonNode::isNull);
+        assertTrue(removed.get("policy_id").isNull() && removed.get("escalations_started_at").isNull(), removed.toString());
+        for (Map.Entry<Long, String> incident : expected.entrySet()) {
+            JsonNode remade = rebuildEvent(project, incident.getKey(), status -> status.asText().equals(incident.getValue()));
+            assertEquals(policy, remade.get("policy_id").asLong());
+            // Open incidents with a policy escalate again, from the rebuild; closed ones do not.
+            long pending = pendingEscalations(project, incident.getKey());
+            boolean open = incident.getValue().equals("triggered") || incident.getValue().equals("acknowledged");
+            assertEquals(open ? 1 : 0, pending, "pending escalations of incident " + incident.getKey() + ", " + incident.getValue());
+        }
+    }
+
+    /** The rebuild's event for the incident whose status matches (a removal has a null status). */
+    private static JsonNode rebuildEvent(long project, long incidentIid, java.util.function.Predicate<JsonNode> status) throws Exception {
+        return JSON.readTree(KafkaTestClient.forSharedBroker().awaitRecord("incident-escalations", WAIT, r -> {
+            if (!r.key().equals(Long.toString(project))) {
+                return false;
+            }
+            JsonNode data = read(r).get("data");
+            return data.get("reason").asText().equals("rebuild") && data.get("incident_iid").asLong() == incidentIid
+                    && status.test(data.get("status"));
+        }).value()).get("data");
+    }
+
+    private long pendingEscalations(long project, long incidentIid) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("""
+                        SELECT count(*) FROM pending_escalation p JOIN incident i ON i.id = p.incident_id
+                        WHERE i.project_id = :p AND i.iid = :i""")
+                .setParameter("p", project).setParameter("i", incidentIid).getSingleResult()).longValue());
+    }
+
+    private static JsonNode read(ConsumerRecord<String, byte[]> record) {
+        try {
+            return JSON.readTree(record.value());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

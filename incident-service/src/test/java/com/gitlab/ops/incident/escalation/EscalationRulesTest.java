@@ -70,10 +70,34 @@ class EscalationRulesTest {
         assertTrue(resolved.cancelPending());
         assertFalse(resolved.startPending());
 
+        // GitLab: only a move to triggered restarts escalations_started_at; reopening restarts the pending
+        // escalations, counted from the change.
         OffsetDateTime later = NOW.plusHours(1);
         EscalationRules.Outcome reopened = EscalationRules.apply(resolved.state(), status(ACKNOWLEDGED), later);
-        assertEquals(new EscalationState(ACKNOWLEDGED, 7L, later, null), reopened.state());
+        assertEquals(new EscalationState(ACKNOWLEDGED, 7L, EARLIER, null), reopened.state());
         assertTrue(reopened.cancelPending() && reopened.startPending());
+        assertEquals(later, reopened.pendingFrom());
+
+        EscalationRules.Outcome retriggered = EscalationRules.apply(resolved.state(), status(TRIGGERED), later);
+        assertEquals(new EscalationState(TRIGGERED, 7L, later, null), retriggered.state());
+        assertTrue(retriggered.cancelPending() && retriggered.startPending());
+        assertEquals(later, retriggered.pendingFrom());
+    }
+
+    @Test
+    void backToTriggeredRestartsTheStartButKeepsPendingEscalations_andHasThemCheckedAgain() {
+        EscalationState acknowledged = new EscalationState(ACKNOWLEDGED, 7L, EARLIER, null);
+        EscalationRules.Outcome triggered = EscalationRules.apply(acknowledged, status(TRIGGERED), NOW);
+        assertEquals(new EscalationState(TRIGGERED, 7L, NOW, null), triggered.state());
+        assertFalse(triggered.cancelPending() || triggered.startPending(), "both statuses are open: GitLab keeps pending escalations");
+        assertTrue(triggered.recheckPending(), "a rule skipped while acknowledged applies again");
+
+        EscalationRules.Outcome withoutPolicy = EscalationRules.apply(new EscalationState(ACKNOWLEDGED, null, null, null), status(TRIGGERED), NOW);
+        assertEquals(new EscalationState(TRIGGERED, null, null, null), withoutPolicy.state());
+
+        EscalationRules.Outcome up = EscalationRules.apply(new EscalationState(TRIGGERED, 7L, EARLIER, null), status(ACKNOWLEDGED), NOW);
+        assertEquals(new EscalationState(ACKNOWLEDGED, 7L, EARLIER, null), up.state(), "acknowledging keeps the start");
+        assertFalse(up.recheckPending());
     }
 
     @Test
@@ -97,13 +121,25 @@ class EscalationRulesTest {
     }
 
     @Test
-    void anAlertSyncCopiesStatusAndPolicyWithoutRetriggering() {
-        EscalationRules.Outcome created = EscalationRules.apply(null, EscalationChange.fromAlert(ACKNOWLEDGED, 7L), NOW);
-        assertEquals(new EscalationState(ACKNOWLEDGED, 7L, NOW, null), created.state());
+    void aRecordBuiltFromAnAlertStartsEscalationsWhenTheAlertWasCreated() {
+        EscalationRules.Outcome created = EscalationRules.apply(null, EscalationChange.fromAlert(ACKNOWLEDGED, 7L, EARLIER), NOW);
+        assertEquals(new EscalationState(ACKNOWLEDGED, 7L, EARLIER, null), created.state());
         assertTrue(created.startPending());
+        assertEquals(EARLIER, created.pendingFrom(), "rules fall due counted from the alert's creation");
 
-        EscalationRules.Outcome noPolicy = EscalationRules.apply(null, EscalationChange.fromAlert(RESOLVED, null), NOW);
+        EscalationRules.Outcome noPolicy = EscalationRules.apply(null, EscalationChange.fromAlert(RESOLVED, null, EARLIER), NOW);
         assertEquals(new EscalationState(RESOLVED, null, null, NOW), noPolicy.state());
         assertFalse(noPolicy.startPending());
+    }
+
+    @Test
+    void anAlertSyncCopiesStatusAndPolicyWithoutRetriggering() {
+        EscalationState acknowledged = new EscalationState(ACKNOWLEDGED, 7L, EARLIER, null);
+        EscalationRules.Outcome otherPolicy = EscalationRules.apply(acknowledged, EscalationChange.fromAlert(ACKNOWLEDGED, 8L, EARLIER), NOW);
+        assertEquals(new EscalationState(ACKNOWLEDGED, 8L, NOW, null), otherPolicy.state());
+        assertTrue(otherPolicy.cancelPending() && otherPolicy.startPending());
+
+        EscalationRules.Outcome same = EscalationRules.apply(acknowledged, EscalationChange.fromAlert(ACKNOWLEDGED, 7L, EARLIER), NOW);
+        assertFalse(same.changed());
     }
 }

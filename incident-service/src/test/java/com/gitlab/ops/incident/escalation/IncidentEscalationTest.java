@@ -1,5 +1,6 @@
 package com.gitlab.ops.incident.escalation;
 
+import static com.gitlab.ops.incident.IncidentServiceTestSupport.FLAG;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.WAIT;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.awaitAlert;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.createIncident;
@@ -24,6 +25,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gitlab.ops.testing.KafkaBrokerResource;
 import com.gitlab.ops.testing.KafkaTestClient;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
+import com.gitlab.ops.testing.PrometheusText;
+import com.gitlab.ops.testing.UnleashServer;
 import com.gitlab.ops.testing.UnleashServerResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.ResourceArg;
@@ -33,6 +36,9 @@ import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -143,10 +149,11 @@ class IncidentEscalationTest {
         long iid = await().atMost(WAIT).until(() -> awaitAlert(project, 1).<Number>get("incident_iid"), v -> v != null).longValue();
 
         sendAlert(project, 1, "acknowledged", "2026-11-21T10:05:00Z", Map.of());
-        sendAlert(project, 1, "triggered", "2026-11-21T10:01:00Z", Map.of()); // older: stale
         String third = sendAlert(project, 1, "resolved", "2026-11-21T10:10:00Z", Map.of());
+        // Older than what is stored, and last to arrive: applied, it would reopen the incident.
+        String stale = sendAlert(project, 1, "triggered", "2026-11-21T10:01:00Z", Map.of());
         await().atMost(WAIT).untilAsserted(() -> given().auth().basic("admin", "test-admin")
-                .get("/admin/inbox/{id}", third).then().statusCode(200));
+                .get("/admin/inbox/{id}", stale).then().statusCode(200));
         flagOn();
         await().atMost(WAIT).untilAsserted(() -> given().get("/api/projects/{p}/incidents/{i}", project, iid).then()
                 .body("escalation_status.status", equalTo("resolved")));
@@ -204,24 +211,127 @@ class IncidentEscalationTest {
                 .body("size()", equalTo(1)).body("[0].user_id", equalTo(7)));
     }
 
+    /**
+     * GitLab keeps an escalation whose rule the status is already past, and checks it again: rule
+     * "acknowledged within 2 s", acknowledged at once, back to triggered later: the page goes out then.
+     */
     @Test
-    void acknowledgingBeforeTheRuleFallsDuePagesNobody() {
+    void aSkippedEscalationIsKept_andPagesAtOnceWhenTheStatusGoesBackToTriggered() {
         flagOn();
         long project = newProject();
         long policy = createPolicy(project, List.of(Map.of("status", "acknowledged", "elapsed_time_seconds", 2, "user_id", 8)));
         long iid = createIncident(project);
-        await().atMost(WAIT).until(() -> incident(project, iid).getMap("").containsKey("escalation_status"));
-        given().contentType(ContentType.JSON).body(Map.of("policy_id", policy, "status", "acknowledged"))
-                .patch("/api/projects/{p}/incidents/{i}/escalation-status", project, iid)
+        String path = "/api/projects/{p}/incidents/{i}/escalation-status";
+        given().contentType(ContentType.JSON).body(Map.of("policy_id", policy)).patch(path, project, iid)
                 .then().statusCode(200).body("status", equalTo("triggered"));
-        given().contentType(ContentType.JSON).body(Map.of("status", "acknowledged"))
-                .patch("/api/projects/{p}/incidents/{i}/escalation-status", project, iid).then().statusCode(200);
+        String started = incident(project, iid).getString("escalation_status.escalations_started_at");
+        given().contentType(ContentType.JSON).body(Map.of("status", "acknowledged")).patch(path, project, iid)
+                .then().statusCode(200).body("escalations_started_at", equalTo(started));
+        assertEquals(1, pending(project, iid, "true"), "one pending escalation, not yet due");
 
-        // The escalation falls due and is processed: it is gone from the database, with no page.
-        await().atMost(WAIT).until(() -> QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
-                "SELECT count(*) FROM pending_escalation p JOIN incident i ON i.id = p.incident_id WHERE i.project_id = :p")
-                .setParameter("p", project).getSingleResult()).intValue()) == 0);
+        // It falls due and is checked: kept, to be checked again, and nobody paged.
+        await().atMost(WAIT).until(() -> pending(project, iid, "recheck_at IS NOT NULL") == 1);
         given().get("/api/projects/{p}/incidents/{i}/pages", project, iid).then().body("size()", equalTo(0));
+
+        // Back to triggered: escalations_started_at restarts (GitLab's state machine) and the kept
+        // escalation pages at once, not at its next check a minute later.
+        given().contentType(ContentType.JSON).body(Map.of("status", "triggered")).patch(path, project, iid)
+                .then().statusCode(200).body("escalations_started_at", org.hamcrest.Matchers.not(equalTo(started)));
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().get("/api/projects/{p}/incidents/{i}/pages", project, iid)
+                .then().body("size()", equalTo(1)).body("[0].user_id", equalTo(8)));
+        assertEquals(0, pending(project, iid, "true"), "a page is sent once per rule");
+    }
+
+    /**
+     * The flag gates what users see, not what is due: a page due while the flag is off for one project
+     * is held (another project, with the flag on, is paged meanwhile) and goes out once it is on.
+     */
+    @Test
+    void pagesDueWhileTheFlagIsOffForAProjectAreHeld_andSentWhenItComesOn() {
+        long on = newProject();
+        long off = newProject();
+        String onPath = "ops/on-" + on;
+        String offPath = "ops/off-" + off;
+        UnleashServer.shared().admin().enableForProjects(FLAG, onPath);
+        await().atMost(WAIT).until(() -> serviceSees(on, onPath) && !serviceSees(off, offPath));
+        double held = metric("incident_escalations_held_total");
+        double pagedAfterHold = metric("incident_escalations_paged_after_hold_total");
+        // Alerts created ten minutes ago: built from them, the records start escalations then, so the
+        // rule "acknowledged within 300 s" is already due.
+        String created = OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(10).truncatedTo(ChronoUnit.SECONDS).toString();
+        for (long project : List.of(on, off)) {
+            long policy = createPolicy(project, List.of(Map.of("status", "acknowledged", "elapsed_time_seconds", 300, "user_id", 21)));
+            sendAlert(project, 1, "triggered", OffsetDateTime.now(ZoneOffset.UTC).toString(), Map.of("create_incident", true,
+                    "escalation_policy_id", policy, "project_path", project == on ? onPath : offPath, "created_at", created));
+        }
+        long onIid = await().atMost(WAIT).until(() -> awaitAlert(on, 1).<Number>get("incident_iid"), v -> v != null).longValue();
+        long offIid = await().atMost(WAIT).until(() -> awaitAlert(off, 1).<Number>get("incident_iid"), v -> v != null).longValue();
+
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/projects/{p}/incidents/{i}/pages", on, onIid).then().body("size()", equalTo(1)));
+        assertEquals(OffsetDateTime.parse(created), OffsetDateTime.parse(incident(on, onIid).getString("escalation_status.escalations_started_at")),
+                "a record built from an alert starts escalations at the alert's creation");
+        await().atMost(WAIT).until(() -> pending(off, offIid, "held_since IS NOT NULL") == 1);
+        given().get("/api/projects/{p}/incidents/{i}/pages", off, offIid).then().body("size()", equalTo(0));
+        assertEquals(held + 1, metric("incident_escalations_held_total"));
+
+        UnleashServer.shared().admin().enableForProjects(FLAG, onPath, offPath);
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/projects/{p}/incidents/{i}/pages", off, offIid).then()
+                .body("size()", equalTo(1)).body("[0].user_id", equalTo(21)));
+        assertEquals(pagedAfterHold + 1, metric("incident_escalations_paged_after_hold_total"));
+        given().get("/api/projects/{p}/incidents/{i}/pages", on, onIid).then().body("size()", equalTo(1));
+    }
+
+    @Test
+    void creatingAnIncidentWithAStatusOrPolicyWhileTheFlagIsOffIsRefusedAsPatchIs() {
+        long project = newProject();
+        long policy = createPolicy(project, List.of(Map.of("status", "resolved", "elapsed_time_seconds", 60, "user_id", 1)));
+        String refused = "escalation status cannot be changed: the incident_escalations feature flag is off for project " + project;
+        given().contentType(ContentType.JSON).body(Map.of("title", "Down", "status", "acknowledged")).post("/api/projects/{p}/incidents", project)
+                .then().statusCode(403).body("error", equalTo(refused));
+        given().contentType(ContentType.JSON).body(Map.of("title", "Down", "escalation_policy_id", policy)).post("/api/projects/{p}/incidents", project)
+                .then().statusCode(403).body("error", equalTo(refused));
+        assertEquals(0, QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
+                "SELECT count(*) FROM incident WHERE project_id = :p").setParameter("p", project).getSingleResult()).intValue()),
+                "nothing created behind the flag's back");
+        given().contentType(ContentType.JSON).body(Map.of("title", "Down")).post("/api/projects/{p}/incidents", project).then().statusCode(201);
+    }
+
+    /** GitLab's PrepareUpdateService: an incident an alert created, without a record, gets the alert's first, then the update. */
+    @Test
+    void theFirstUpdateOfAnAlertsIncidentWithoutARecordBuildsItFromTheAlertFirst() {
+        long project = newProject();
+        long policy = createPolicy(project, List.of(Map.of("status", "resolved", "elapsed_time_seconds", 3600, "user_id", 2)));
+        sendAlert(project, 1, "acknowledged", "2026-11-21T10:00:00Z", Map.of("create_incident", true, "escalation_policy_id", policy,
+                "created_at", "2026-11-21T09:55:00Z"));
+        long iid = await().atMost(WAIT).until(() -> awaitAlert(project, 1).<Number>get("incident_iid"), v -> v != null).longValue();
+        // As the seed bug left it: no record.
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                        "DELETE FROM escalation_status WHERE incident_id = (SELECT id FROM incident WHERE project_id = :p AND iid = :i)")
+                .setParameter("p", project).setParameter("i", iid).executeUpdate());
+        flagOn();
+
+        given().contentType(ContentType.JSON).body(Map.of("status", "ignored"))
+                .patch("/api/projects/{p}/incidents/{i}/escalation-status", project, iid).then().statusCode(200)
+                .body("status", equalTo("ignored"))
+                .body("policy_id", equalTo((int) policy))
+                .body("escalations_started_at", equalTo("2026-11-21T09:55:00Z"));
+    }
+
+    /** With several alerts on one incident, it follows the one updated last, and so does the repair job. */
+    @Test
+    void anIncidentWithSeveralAlertsFollowsTheOneUpdatedLast() {
+        flagOn();
+        long project = newProject();
+        sendAlert(project, 1, "acknowledged", "2026-11-21T10:00:00Z", Map.of("create_incident", true));
+        long iid = await().atMost(WAIT).until(() -> awaitAlert(project, 1).<Number>get("incident_iid"), v -> v != null).longValue();
+        // An older alert linked later: the incident still follows alert 1.
+        String older = sendAlert(project, 2, "resolved", "2026-11-21T09:00:00Z", Map.of("incident_iid", iid));
+        await().atMost(WAIT).untilAsserted(() -> given().auth().basic("admin", "test-admin").get("/admin/inbox/{id}", older).then().statusCode(200));
+        assertEquals("acknowledged", incident(project, iid).getString("escalation_status.status"));
+        assertEquals(List.of(1, 2), incident(project, iid).getList("alert_iids"));
+
+        sendAlert(project, 2, "resolved", "2026-11-21T11:00:00Z", Map.of());
+        await().atMost(WAIT).untilAsserted(() -> assertEquals("resolved", incident(project, iid).getString("escalation_status.status")));
     }
 
     @Test
@@ -256,6 +366,21 @@ class IncidentEscalationTest {
                 .post("/api/projects/{p}/escalation-policies", newProject())
                 .then().statusCode(400)
                 .body("error", equalTo("'rules[0].elapsed_time_seconds' must be between 0 and 86400; 'rules[0].status' must be acknowledged or resolved"));
+    }
+
+    private long pending(long project, long iid, String condition) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("""
+                        SELECT count(*) FROM pending_escalation p JOIN incident i ON i.id = p.incident_id
+                        WHERE i.project_id = :p AND i.iid = :i AND %s""".formatted(condition))
+                .setParameter("p", project).setParameter("i", iid).getSingleResult()).longValue());
+    }
+
+    private static boolean serviceSees(long project, String path) {
+        return io.quarkus.arc.Arc.container().instance(EscalationFlag.class).get().isOn(project, path);
+    }
+
+    private static double metric(String series) {
+        return PrometheusText.value(given().get("/q/metrics").then().statusCode(200).extract().asString(), series);
     }
 
     private static String value(ConsumerRecord<String, byte[]> record) {

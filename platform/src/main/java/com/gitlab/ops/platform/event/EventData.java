@@ -82,12 +82,17 @@ public final class EventData {
     }
 
     public OffsetDateTime requiredTime(String field) {
-        String value = requiredText(field, 64);
-        try {
-            return OffsetDateTime.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new InvalidEventException("field '" + field + "' must be an RFC 3339 timestamp, got \"" + value + "\"");
-        }
+        return optionalTime(field).orElseThrow(() -> missing(field));
+    }
+
+    public Optional<OffsetDateTime> optionalTime(String field) {
+        return optionalText(field, 64).map(value -> {
+            try {
+                return OffsetDateTime.parse(value);
+            } catch (DateTimeParseException e) {
+                throw new InvalidEventException("field '" + field + "' must be an RFC 3339 timestamp, got \"" + value + "\"");
+            }
+        });
     }
 
     public boolean optionalBoolean(String field) {
