@@ -10,3 +10,7 @@ ALTER TABLE alert ALTER COLUMN created_at SET NOT NULL;
 ALTER TABLE pending_escalation ADD COLUMN recheck_at timestamptz;
 ALTER TABLE pending_escalation ADD COLUMN held_since timestamptz;
 CREATE INDEX pending_escalation_next_check ON pending_escalation ((COALESCE(recheck_at, process_at)));
+
+-- Incident numbers come from the project's issues counter in import-service now (incidents are
+-- issues); the numbers handed out here before are the incidents' own, which IncidentIids keeps above.
+DROP TABLE incident_iid_counter;

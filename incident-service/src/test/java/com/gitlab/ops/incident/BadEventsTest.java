@@ -5,6 +5,7 @@ import static io.restassured.RestAssured.given;
 import com.gitlab.ops.testing.BadEventGenerator;
 import com.gitlab.ops.testing.CloudEvents;
 import com.gitlab.ops.testing.KafkaBroker;
+import com.gitlab.ops.testing.ImportServiceResource;
 import com.gitlab.ops.testing.KafkaBrokerResource;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
 import com.gitlab.ops.testing.UnleashServerResource;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 /** More than 1,000 malformed events mixed into good traffic: each bad one dead-lettered with a reason, each good one applied. */
 @QuarkusTest
 @WithTestResource(value = KafkaBrokerResource.class, initArgs = @ResourceArg(name = "topics", value = "alerts,alerts.dlq"))
+@WithTestResource(ImportServiceResource.class)
 @WithTestResource(value = PostgresDatabaseResource.class, initArgs = @ResourceArg(name = "purpose", value = "incident"))
 @WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "incident_escalations"))
 class BadEventsTest {

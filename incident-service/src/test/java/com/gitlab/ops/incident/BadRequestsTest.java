@@ -3,6 +3,7 @@ package com.gitlab.ops.incident;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.gitlab.ops.testing.BadRequestGenerator;
+import com.gitlab.ops.testing.ImportServiceResource;
 import com.gitlab.ops.testing.KafkaBrokerResource;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
 import com.gitlab.ops.testing.UnleashServerResource;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 /** At least 1,000 bad requests derived from the service's OpenAPI document: never a 5xx, never a stack trace. */
 @QuarkusTest
 @WithTestResource(value = KafkaBrokerResource.class, initArgs = @ResourceArg(name = "topics", value = "alerts,alerts.dlq"))
+@WithTestResource(ImportServiceResource.class)
 @WithTestResource(value = PostgresDatabaseResource.class, initArgs = @ResourceArg(name = "purpose", value = "incident"))
 @WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "incident_escalations"))
 class BadRequestsTest {

@@ -129,6 +129,9 @@ class FaultInjectionTest {
                 // instance that was killed is taken by another after 20 s rather than 5 minutes.
                 env.putAll(Map.of("RELEASE_TRACKER_GITLAB_URL", gitlab.url(), "RELEASE_TRACKER_GITLAB_PROJECT", FakeGitLab.PROJECT,
                         "RELEASE_TRACKER_CLAIM_LEASE", "20s"));
+                // incident-service numbers incidents with import-service's issues counter: its first instance.
+                int importService = workloads.stream().map(Workload::service).toList().indexOf("import-service");
+                env.put("IMPORT_SERVICE_URL", "http://127.0.0.1:" + ports[importService * INSTANCES]);
                 List<ServiceProcess> instances = new ArrayList<>();
                 for (int i = 1; i <= INSTANCES; i++) {
                     ServiceProcess instance = new ServiceProcess(workload.service(), i, ports[services.size() * INSTANCES + i - 1], root, logs, env,

@@ -3,11 +3,8 @@ package com.gitlab.ops.faults;
 import static org.awaitility.Awaitility.await;
 
 import com.gitlab.ops.testing.ChildProcesses;
+import com.gitlab.ops.testing.HttpStatus;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +18,6 @@ import java.util.Map;
  * Kubernetes runs them.
  */
 final class ServiceProcess {
-
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final int instance;
@@ -198,15 +193,7 @@ final class ServiceProcess {
     }
 
     int status(String path) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return HttpStatus.of(baseUrl() + path);
     }
 
     Path log() {

@@ -80,6 +80,11 @@ class ManifestConsistencyTest {
                 }
             }
 
+            if (service.equals("incident-service")) {
+                // Incident numbers come from import-service: wired to its Service.
+                assertEquals("http://" + named(docs, "Service", "import-service").at("/metadata/name").asText(), env.get("IMPORT_SERVICE_URL"),
+                        overlay + "/incident-service: IMPORT_SERVICE_URL");
+            }
             int port = container.path("ports").get(0).path("containerPort").asInt();
             assertEquals(Integer.toString(port), env.get("QUARKUS_HTTP_PORT"), overlay + "/" + service + ": the port it listens on");
             assertProbe(container, "readinessProbe", "/q/health/ready", overlay + "/" + service);

@@ -7,9 +7,11 @@ import com.gitlab.ops.incident.incident.Incident;
 import com.gitlab.ops.incident.incident.IncidentCreator;
 import com.gitlab.ops.incident.policy.EscalationPolicy;
 import com.gitlab.ops.platform.event.InvalidEventException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Applies an alert's new state, whatever the flag says: the alert is stored, an incident is created
@@ -29,8 +31,22 @@ public class AlertSync {
         this.escalations = escalations;
     }
 
+    /**
+     * Whether applying the update would create an incident: asked before its transaction, so that
+     * the incident's number is taken from import-service outside it. The answer may be stale by
+     * then (an earlier event of the batch created it): the number is then left unused, a gap.
+     */
+    public boolean needsNewIncident(AlertUpdated update) {
+        if (!update.createIncident() || update.incidentIid().isPresent()) {
+            return false;
+        }
+        return QuarkusTransaction.requiringNew().call(() -> Alert.findByIid(update.projectId(), update.alertIid())
+                .map(alert -> alert.incident == null).orElse(true));
+    }
+
+    /** @param incidentIid the number for an incident this update creates, taken before the transaction */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void apply(AlertUpdated update) {
+    public void apply(AlertUpdated update, OptionalLong incidentIid) {
         update.escalationPolicyId().ifPresent(policyId -> {
             if (EscalationPolicy.findForProject(update.projectId(), policyId).isEmpty()) {
                 throw new InvalidEventException("escalation_policy_id " + policyId + " is not an escalation policy of project "
@@ -50,7 +66,9 @@ public class AlertSync {
             incidentId = linkTo.get().id;
             Alert.link(stored.get().id(), linkTo.get());
         } else if (update.createIncident() && incidentId == null) {
-            Incident created = incidents.create(update.projectId(), stored.get().projectPath(), update.title(), update.severity());
+            long iid = incidentIid.orElseThrow(() -> new IllegalStateException("alert " + update.alertIid() + " of project "
+                    + update.projectId() + " creates an incident, but no number was taken for it"));
+            Incident created = incidents.create(update.projectId(), iid, stored.get().projectPath(), update.title(), update.severity());
             incidentId = created.id;
             Alert.link(stored.get().id(), created);
         }

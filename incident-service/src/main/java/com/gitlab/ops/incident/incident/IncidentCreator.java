@@ -5,21 +5,15 @@ import jakarta.transaction.Transactional;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
-/** Creates incidents with the project's next IID. */
+/** Creates incidents with a number from {@link IncidentIids}, taken before the transaction. */
 @ApplicationScoped
 public class IncidentCreator {
 
-    private final IncidentIids iids;
-
-    public IncidentCreator(IncidentIids iids) {
-        this.iids = iids;
-    }
-
     @Transactional(Transactional.TxType.MANDATORY)
-    public Incident create(long projectId, String projectPath, String title, String severity) {
+    public Incident create(long projectId, long iid, String projectPath, String title, String severity) {
         Incident incident = new Incident();
         incident.projectId = projectId;
-        incident.iid = iids.next(projectId);
+        incident.iid = iid;
         incident.projectPath = projectPath;
         incident.title = title;
         incident.severity = severity;

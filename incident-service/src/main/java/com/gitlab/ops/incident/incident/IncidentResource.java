@@ -5,6 +5,7 @@ import com.gitlab.ops.incident.escalation.EscalationFlag;
 import com.gitlab.ops.incident.escalation.EscalationStatusName;
 import com.gitlab.ops.incident.escalation.EscalationStatusService;
 import com.gitlab.ops.incident.policy.EscalationPolicies;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -23,13 +24,15 @@ import java.util.Optional;
 @Consumes(MediaType.APPLICATION_JSON)
 public class IncidentResource {
 
+    private final IncidentIids iids;
     private final IncidentCreator creator;
     private final EscalationStatusService escalations;
     private final EscalationPolicies policies;
     private final EscalationFlag flag;
 
-    public IncidentResource(IncidentCreator creator, EscalationStatusService escalations, EscalationPolicies policies,
+    public IncidentResource(IncidentIids iids, IncidentCreator creator, EscalationStatusService escalations, EscalationPolicies policies,
             EscalationFlag flag) {
+        this.iids = iids;
         this.creator = creator;
         this.escalations = escalations;
         this.policies = policies;
@@ -38,26 +41,31 @@ public class IncidentResource {
 
     /**
      * An incident by hand. A status or a policy given here creates its escalation status record at
-     * once, and is a change of escalation status like PATCH: refused while the flag is off.
+     * once, and is a change of escalation status like PATCH: refused while the flag is off. Its number
+     * is the project's next issues IID from import-service, taken before the transaction that
+     * creates it; while import-service cannot give one the answer is 503 with Retry-After.
      */
     @POST
-    @Transactional
     public Response create(@PathParam("projectId") long projectId,
             @Valid @NotNull(message = "send a JSON body with at least a title") CreateIncidentRequest request) {
         Incidents.requirePositive(projectId);
         Optional<Long> policy = Optional.ofNullable(request.escalationPolicyId());
-        if (policy.isPresent() || request.status() != null) {
+        Optional<EscalationStatusName> status = Optional.ofNullable(request.status()).flatMap(EscalationStatusName::ofName);
+        if (policy.isPresent() || status.isPresent()) {
             flag.requireOnToChange(projectId, request.projectPath());
         }
-        policy.ifPresent(id -> policies.requireInProject(projectId, id));
-        Incident incident = creator.create(projectId, request.projectPath(), request.title(),
-                request.severity() == null ? "unknown" : request.severity());
-        Optional<EscalationStatusName> status = Optional.ofNullable(request.status()).flatMap(EscalationStatusName::ofName);
-        if (status.isPresent() || policy.isPresent()) {
-            escalations.change(incident, EscalationChange.byUser(status, policy.map(Optional::of)), EscalationStatusService.Reason.API);
-        }
-        return Response.status(Response.Status.CREATED)
-                .entity(IncidentView.of(incident, flag.isOn(projectId, incident.projectPath))).build();
+        // Checked before a number is taken, so that a refused request leaves no gap.
+        policy.ifPresent(id -> QuarkusTransaction.requiringNew().run(() -> policies.requireInProject(projectId, id)));
+        long iid = iids.next(projectId);
+        IncidentView created = QuarkusTransaction.requiringNew().call(() -> {
+            Incident incident = creator.create(projectId, iid, request.projectPath(), request.title(),
+                    request.severity() == null ? "unknown" : request.severity());
+            if (status.isPresent() || policy.isPresent()) {
+                escalations.change(incident, EscalationChange.byUser(status, policy.map(Optional::of)), EscalationStatusService.Reason.API);
+            }
+            return IncidentView.of(incident, flag.isOn(projectId, incident.projectPath));
+        });
+        return Response.status(Response.Status.CREATED).entity(created).build();
     }
 
     @GET

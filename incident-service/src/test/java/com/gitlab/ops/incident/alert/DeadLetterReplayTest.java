@@ -15,6 +15,7 @@ import static org.hamcrest.Matchers.containsString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gitlab.ops.testing.CloudEvents;
 import com.gitlab.ops.testing.CloudEventsSdk;
+import com.gitlab.ops.testing.ImportServiceResource;
 import com.gitlab.ops.testing.KafkaBrokerResource;
 import com.gitlab.ops.testing.KafkaTestClient;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
 /** Dead letters are not the end: once the cause is fixed, the admin replays them. */
 @QuarkusTest
 @WithTestResource(value = KafkaBrokerResource.class, initArgs = @ResourceArg(name = "topics", value = "alerts,alerts.dlq"))
+@WithTestResource(ImportServiceResource.class)
 @WithTestResource(value = PostgresDatabaseResource.class, initArgs = @ResourceArg(name = "purpose", value = "incident"))
 @WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "incident_escalations"))
 class DeadLetterReplayTest {

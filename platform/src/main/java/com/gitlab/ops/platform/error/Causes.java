@@ -14,6 +14,16 @@ public final class Causes {
         return root;
     }
 
+    /** The first exception of the type in the chain, the outermost first. */
+    public static <T extends Throwable> java.util.Optional<T> find(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return java.util.Optional.of(type.cast(t));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The root cause as {@code Type: message}. */
     public static String describe(Throwable e) {
         Throwable root = root(e);

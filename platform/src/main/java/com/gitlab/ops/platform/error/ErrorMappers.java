@@ -104,8 +104,9 @@ public class ErrorMappers {
         if (Outages.isOutage(e)) {
             boolean database = DataExceptions.unavailable(e);
             LOG.warnf("Answered 503: %s is unavailable (%s)", database ? "the database" : "a part this service needs", Causes.describe(e));
-            return Response.fromResponse(error(503, (database ? "the database" : "a service this one depends on")
-                    + " is unavailable for the moment; retry in a few seconds")).header("Retry-After", "5").build();
+            String why = Causes.find(e, DependencyUnavailable.class).map(Throwable::getMessage)
+                    .orElse((database ? "the database" : "a service this one depends on") + " is unavailable for the moment");
+            return Response.fromResponse(error(503, why + "; retry in a few seconds")).header("Retry-After", "5").build();
         }
         if (clientWentAway(e)) {
             // The client closed the connection before the answer was written (a probe that timed

@@ -22,6 +22,9 @@ public final class Outages {
             return true;
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof DependencyUnavailable) {
+                return true;
+            }
             if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException
                     || t instanceof SocketTimeoutException || t instanceof HttpTimeoutException) {
                 return true;

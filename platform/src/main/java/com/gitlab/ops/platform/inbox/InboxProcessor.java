@@ -98,21 +98,20 @@ public class InboxProcessor {
                 deadLetters.add(deadLetter(record, e));
             }
         }
+        boolean allPrepared = prepareAll(valid, deadLetters);
         try {
-            applyTogetherWaitingOutOutages(topic, valid);
+            if (allPrepared) {
+                applyTogetherWaitingOutOutages(topic, valid);
+            } else if (!applyOneByOne(topic, valid, deadLetters)) {
+                return shuttingDown(topic);
+            }
         } catch (WaitInterrupted e) {
             return shuttingDown(topic);
         } catch (RuntimeException e) {
             LOG.debugf("Batch of %d events on %s failed as a whole (%s); applying them one by one", valid.size(), topic, Causes.describe(e));
             registry.counter("events.batches.split", "topic", topic).increment();
-            for (Routed routed : valid) {
-                try {
-                    consumed(topic, applyWithRetries(topic, routed.event(), routed.handler()) ? "applied" : "duplicate", 1);
-                } catch (InvalidEventException invalid) {
-                    deadLetters.add(deadLetter(routed.record(), invalid));
-                } catch (WaitInterrupted interrupted) {
-                    return shuttingDown(topic);
-                }
+            if (!applyOneByOne(topic, valid, deadLetters)) {
+                return shuttingDown(topic);
             }
         } finally {
             sample.stop(registry.timer("events.batch.processing", "topic", topic));
@@ -121,6 +120,43 @@ public class InboxProcessor {
         outages.over(topic);
         return CompletableFuture.allOf(deadLetters.stream().map(CompletionStage::toCompletableFuture).toArray(CompletableFuture[]::new))
                 .thenCompose(done -> batch.ack());
+    }
+
+    /**
+     * Prepares each valid event outside any transaction ({@link EventHandler#prepare}). One that can
+     * never apply is dead-lettered and left out; one whose preparation failed is left unprepared, to
+     * be retried (or its outage waited out) on its own.
+     *
+     * @return whether every event left is prepared
+     */
+    private boolean prepareAll(List<Routed> valid, List<CompletionStage<Void>> deadLetters) {
+        boolean all = true;
+        for (int i = 0; i < valid.size(); i++) {
+            Routed routed = valid.get(i);
+            try {
+                valid.set(i, routed.prepared(routed.handler().prepare(routed.event())));
+            } catch (InvalidEventException e) {
+                deadLetters.add(deadLetter(routed.record(), e));
+                valid.remove(i--);
+            } catch (RuntimeException e) {
+                all = false;
+            }
+        }
+        return all;
+    }
+
+    /** Each event in its own transaction, with its own retries. @return false if interrupted: the service stops */
+    private boolean applyOneByOne(String topic, List<Routed> valid, List<CompletionStage<Void>> deadLetters) {
+        for (Routed routed : valid) {
+            try {
+                consumed(topic, applyWithRetries(topic, routed) ? "applied" : "duplicate", 1);
+            } catch (InvalidEventException invalid) {
+                deadLetters.add(deadLetter(routed.record(), invalid));
+            } catch (WaitInterrupted interrupted) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -159,7 +195,7 @@ public class InboxProcessor {
     }
 
     private void waitOut(String topic, int attempt, RuntimeException e) {
-        outages.waiting(topic, Causes.describe(e));
+        outages.waiting(topic, Causes.describe(e), Outages.fromDatabase(e));
         // Tried every few seconds however long it lasts: the service is ready again within seconds of the part's return.
         Duration backoff = Backoff.after(attempt, initialBackoff, outageMaxBackoff);
         LOG.warnf("Events on %s wait out an outage (attempt %d), again in %s: %s", topic, attempt, backoff, Causes.describe(e));
@@ -204,7 +240,7 @@ public class InboxProcessor {
             for (Routed routed : valid) {
                 // remove: an id repeated inside the batch applies once, at its first place.
                 if (firstSeen.remove(routed.event().id())) {
-                    routed.handler().handle(routed.event());
+                    routed.prepared().handle(routed.event());
                     count++;
                     // One event's entities at a time: every query auto-flushes, and a flush
                     // dirty-checks all managed entities, so a whole batch's would cost O(n²).
@@ -225,7 +261,7 @@ public class InboxProcessor {
             throw new InvalidEventException("event type '" + event.type() + "' is not accepted on topic '" + topic
                     + "'; expected " + String.join(" or ", handlers.keySet().stream().sorted().toList()));
         }
-        return new Routed(record, event, handler);
+        return new Routed(record, event, handler, null);
     }
 
     private void consumed(String topic, String outcome, int events) {
@@ -240,19 +276,33 @@ public class InboxProcessor {
         return message.nack(e);
     }
 
-    /** A valid event of a batch and the handler for its type. */
-    private record Routed(KafkaRecord<String, byte[]> record, CloudEvent event, EventHandler handler) {
+    /**
+     * A valid event of a batch, the handler for its type and, once {@link EventHandler#prepare}
+     * succeeded, the handler it gave (null until then).
+     */
+    private record Routed(KafkaRecord<String, byte[]> record, CloudEvent event, EventHandler handler, EventHandler prepared) {
+
+        Routed prepared(EventHandler prepared) {
+            return new Routed(record, event, handler, prepared);
+        }
     }
 
-    private boolean applyWithRetries(String topic, CloudEvent event, EventHandler handler) {
+    private boolean applyWithRetries(String topic, Routed routed) {
+        CloudEvent event = routed.event();
+        EventHandler handler = routed.handler();
+        EventHandler prepared = routed.prepared();
         int outage = 0;
         for (int attempt = 1; ; attempt++) {
             try {
+                if (prepared == null) {
+                    prepared = handler.prepare(event); // outside the transaction, as in the batch
+                }
+                EventHandler apply = prepared;
                 boolean applied = QuarkusTransaction.requiringNew().call(() -> {
                     if (inbox.claimAll(topic, List.of(event)).isEmpty()) {
                         return false;
                     }
-                    handler.handle(event);
+                    apply.handle(event);
                     return true;
                 });
                 outages.over(topic);

@@ -15,21 +15,28 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 @ApplicationScoped
 public class OutageWaits {
 
-    private record Wait(Instant since, String lastError) {
+    /** @param ownPart the database or the broker, without which the service is not ready; else another service it calls */
+    private record Wait(Instant since, String lastError, boolean ownPart) {
     }
 
     private final Map<String, Wait> waits = new ConcurrentHashMap<>();
 
-    void waiting(String topic, String error) {
-        waits.compute(topic, (t, wait) -> new Wait(wait == null ? Instant.now() : wait.since(), error));
+    void waiting(String topic, String error, boolean ownPart) {
+        waits.compute(topic, (t, wait) -> new Wait(wait == null ? Instant.now() : wait.since(), error, ownPart));
     }
 
     void over(String topic) {
         waits.remove(topic);
     }
 
+    /**
+     * DOWN while a consumer waits for the service's own database or broker. Waiting for another
+     * service is reported but leaves it UP: taking this one out of its Service would make its API
+     * unavailable too, for an outage elsewhere.
+     */
     HealthCheckResponse health() {
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("Event consumers").status(waits.isEmpty());
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("Event consumers")
+                .status(waits.values().stream().noneMatch(Wait::ownPart));
         waits.forEach((topic, wait) -> response.withData(topic, "waiting out an outage since " + wait.since() + ": " + wait.lastError()));
         return response.build();
     }
