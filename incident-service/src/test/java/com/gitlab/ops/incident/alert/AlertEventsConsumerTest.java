@@ -7,11 +7,14 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.gitlab.ops.incident.IncidentServiceTestSupport;
 import com.gitlab.ops.testing.CloudEvents;
 import com.gitlab.ops.testing.ImportServiceResource;
+import com.gitlab.ops.testing.KafkaBroker;
 import com.gitlab.ops.testing.KafkaBrokerResource;
 import com.gitlab.ops.testing.KafkaTestClient;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
+import com.gitlab.ops.testing.PrometheusText;
 import com.gitlab.ops.testing.UnleashServerResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -32,22 +35,31 @@ class AlertEventsConsumerTest {
 
     @Test
     void anAlertEventIsAppliedOnceThroughTheRealBroker() {
+        long project = IncidentServiceTestSupport.newProject();
         String id = CloudEvents.newId();
-        String event = CloudEvents.envelope(id, "alert.updated", Map.of(
-                "project_id", 42, "alert_iid", 7, "title", "High error rate", "status", "triggered",
-                "updated_at", "2026-11-21T10:00:00Z"));
-        kafka.send("alerts", "42", event);
-        kafka.send("alerts", "42", event);
+        double applied = consumed("applied");
+        double duplicates = consumed("duplicate");
+        kafka.send("alerts", Long.toString(project), CloudEvents.envelope(id, "alert.updated", Map.of(
+                "project_id", project, "alert_iid", 7, "title", "High error rate", "status", "triggered",
+                "updated_at", "2026-11-21T10:00:00Z")));
+        // The same id again, newer and with another title: applied, it would change the alert.
+        kafka.send("alerts", Long.toString(project), CloudEvents.envelope(id, "alert.updated", Map.of(
+                "project_id", project, "alert_iid", 7, "title", "Changed", "status", "resolved",
+                "updated_at", "2026-11-21T11:00:00Z")));
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().basic("admin", "test-admin")
-                .get("/admin/inbox/{id}", id)
-                .then().statusCode(200)
-                .body("size()", equalTo(1))
-                .body("[0].topic", equalTo("alerts"))
-                .body("[0].event_type", equalTo("alert.updated")));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/metrics").then()
-                .body(containsString("events_consumed_total{outcome=\"duplicate\",topic=\"alerts\"}")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> consumed("duplicate") == duplicates + 1);
+        assertEquals(applied + 1, consumed("applied"));
+        given().get("/api/projects/{p}/alerts/7", project).then().statusCode(200)
+                .body("title", equalTo("High error rate")).body("status", equalTo("triggered"));
+        given().auth().basic("admin", "test-admin").get("/admin/inbox/{id}", id).then().statusCode(200)
+                .body("size()", equalTo(1)).body("[0].topic", equalTo("alerts")).body("[0].event_type", equalTo("alert.updated"));
     }
+
+    private static double consumed(String outcome) {
+        return PrometheusText.value(given().get("/q/metrics").then().statusCode(200).extract().asString(),
+                "events_consumed_total{outcome=\"" + outcome + "\",topic=\"alerts\"}");
+    }
+
 
     @Test
     void aMalformedEventGoesToTheDeadLetterTopicWithItsReasonAndTheNextOneStillApplies() {
@@ -93,10 +105,22 @@ class AlertEventsConsumerTest {
     }
 
     @Test
-    void readinessCoversTheDatabaseAndKafka() {
+    void readinessIsDownWhileKafkaIsUnreachable_andUpAgainWhenItIsBack() {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body(containsString("Database connections health check"))
-                .body(containsString("Kafka connection health check"));
+                .body(containsString("Kafka broker"));
+        KafkaBroker broker = KafkaBroker.shared();
+        broker.stop();
+        try {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(503)
+                    .body("checks.find { it.name == 'Kafka broker' }.status", equalTo("DOWN")));
+            given().get("/q/health/live").then().statusCode(200);
+        } finally {
+            broker.startAgain();
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP")));
     }
+
 }

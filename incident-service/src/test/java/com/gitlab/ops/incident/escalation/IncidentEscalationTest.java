@@ -336,6 +336,38 @@ class IncidentEscalationTest {
         await().atMost(WAIT).untilAsserted(() -> assertEquals("resolved", incident(project, iid).getString("escalation_status.status")));
     }
 
+    /**
+     * The system that owns alerts syncs a change made here back to the alert, and its event comes
+     * back: the incident is already so, and nothing is published again (no ping-pong).
+     */
+    @Test
+    void aChangeSyncedBackByTheAlertsOwnerDoesNotBounceBack() throws Exception {
+        flagOn();
+        long project = newProject();
+        sendAlert(project, 1, "triggered", "2026-11-21T10:00:00Z", Map.of("create_incident", true));
+        long iid = await().atMost(WAIT).until(() -> awaitAlert(project, 1).<Number>get("incident_iid"), v -> v != null).longValue();
+        given().contentType(ContentType.JSON).body(Map.of("status", "acknowledged"))
+                .patch("/api/projects/{p}/incidents/{i}/escalation-status", project, iid).then().statusCode(200);
+        // The owner's sync of that change, as an alert event.
+        sendAlert(project, 1, "acknowledged", "2026-11-21T10:05:00Z", Map.of());
+        // A marker behind it on the same partition: the events of the project are in order.
+        sendAlert(project, 2, "triggered", "2026-11-21T10:06:00Z", Map.of("create_incident", true));
+        long marker = await().atMost(WAIT).until(() -> awaitAlert(project, 2).<Number>get("incident_iid"), v -> v != null).longValue();
+
+        List<String> reasons = new java.util.ArrayList<>();
+        kafka.awaitRecord("incident-escalations", WAIT, r -> {
+            if (!r.key().equals(Long.toString(project))) {
+                return false;
+            }
+            JsonNode data = readUnchecked(r).get("data");
+            if (data.get("incident_iid").asLong() == iid) {
+                reasons.add(data.get("reason").asText() + ":" + data.get("status").asText());
+            }
+            return data.get("incident_iid").asLong() == marker;
+        });
+        assertEquals(List.of("alert_sync:triggered", "api:acknowledged"), reasons);
+    }
+
     @Test
     void badRequestsGetASentence() {
         flagOn();
@@ -387,6 +419,14 @@ class IncidentEscalationTest {
 
     private static String value(ConsumerRecord<String, byte[]> record) {
         return KafkaTestClient.value(record);
+    }
+
+    private static JsonNode readUnchecked(ConsumerRecord<String, byte[]> record) {
+        try {
+            return JSON.readTree(record.value());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static JsonNode read(ConsumerRecord<String, byte[]> record) throws Exception {

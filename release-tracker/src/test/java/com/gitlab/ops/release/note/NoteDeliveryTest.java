@@ -100,8 +100,10 @@ class NoteDeliveryTest {
         });
         String p2 = deployPackageWithAPostMigration();
         await().atMost(WAIT).untilAsserted(() -> given().get("/api/releases/{r}/notes", release).then()
-                .body("[0].state", equalTo("pending")).body("[0].last_error", containsString("injected: the record step failed after the post")).body("[0].attempts", equalTo(1)));
-        assertEquals(1, FakeGitLabResource.notesOf(gitlabUrl, p2).size(), "GitLab has the note");
+                .body("[0].state", equalTo("pending")).body("[0].last_error", containsString("injected: the record step failed after the post"))
+                .body("[0].attempts", org.hamcrest.Matchers.greaterThanOrEqualTo(1)));
+        // However many times the record step failed meanwhile, each retry found the note by its marker.
+        assertEquals(1, FakeGitLabResource.notesOf(gitlabUrl, p2).size(), "GitLab has the note once");
 
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("DROP TRIGGER fail_note_record ON release_note").executeUpdate());
         assertPostedOnce(p2);
