@@ -77,4 +77,13 @@ public final class IncidentServiceTestSupport {
                 .post("/api/projects/{p}/incidents", projectId)
                 .then().statusCode(201).extract().jsonPath().getLong("iid");
     }
+
+    /** The incident's pending escalations that match a SQL condition on {@code p} (the pending_escalation row), "true" for all. */
+    public static long pendingEscalations(long projectId, long iid, String condition) {
+        jakarta.persistence.EntityManager em = Arc.container().instance(jakarta.persistence.EntityManager.class).get();
+        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("""
+                        SELECT count(*) FROM pending_escalation p JOIN incident i ON i.id = p.incident_id
+                        WHERE i.project_id = :p AND i.iid = :i AND %s""".formatted(condition))
+                .setParameter("p", projectId).setParameter("i", iid).getSingleResult()).longValue());
+    }
 }

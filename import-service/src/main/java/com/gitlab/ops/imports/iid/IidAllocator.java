@@ -20,16 +20,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class IidAllocator {
 
-    private record Key(long projectId, String usage) {
-    }
-
     /** The requests waiting for one counter, and whether a round trip is under way for them. */
     private static final class Waiting {
         final ArrayDeque<CompletableFuture<Long>> requests = new ArrayDeque<>();
         boolean flushing;
     }
 
-    private final ConcurrentHashMap<Key, Waiting> waiting = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Counter, Waiting> waiting = new ConcurrentHashMap<>();
     private final InternalIds ids;
     private final int maxBatch;
 
@@ -38,8 +35,7 @@ public class IidAllocator {
         this.maxBatch = maxBatch;
     }
 
-    public CompletionStage<Long> next(long projectId, String usage) {
-        Key key = new Key(projectId, usage);
+    public CompletionStage<Long> next(Counter key) {
         CompletableFuture<Long> request = new CompletableFuture<>();
         while (true) {
             Waiting queue = waiting.computeIfAbsent(key, k -> new Waiting());
@@ -60,7 +56,7 @@ public class IidAllocator {
         }
     }
 
-    private void flush(Key key, Waiting queue) {
+    private void flush(Counter key, Waiting queue) {
         while (true) {
             List<CompletableFuture<Long>> batch = new ArrayList<>();
             synchronized (queue) {
@@ -74,7 +70,7 @@ public class IidAllocator {
                 }
             }
             try {
-                long last = ids.reserveNext(key.projectId(), key.usage(), batch.size());
+                long last = ids.reserveNext(key, batch.size());
                 long first = last - batch.size() + 1;
                 for (int i = 0; i < batch.size(); i++) {
                     batch.get(i).complete(first + i);

@@ -19,8 +19,8 @@ import java.sql.SQLException;
 public class InternalIds {
 
     private static final String RESERVE_NEXT = """
-            INSERT INTO internal_id (project_id, usage, last_value) VALUES (?, ?, ?)
-            ON CONFLICT (project_id, usage) DO UPDATE SET last_value = internal_id.last_value + EXCLUDED.last_value
+            INSERT INTO internal_id (scope, scope_id, usage, last_value) VALUES (?, ?, ?, ?)
+            ON CONFLICT (scope, scope_id, usage) DO UPDATE SET last_value = internal_id.last_value + EXCLUDED.last_value
             RETURNING last_value""";
 
     private final AgroalDataSource dataSource;
@@ -35,11 +35,12 @@ public class InternalIds {
      * Hands out {@code count} consecutive numbers at once, committed before it returns; the last of
      * them. Runs in its own autocommit statement: the hot path of {@code next}.
      */
-    public long reserveNext(long projectId, String usage, int count) throws SQLException {
+    public long reserveNext(Counter counter, int count) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(RESERVE_NEXT)) {
-            s.setLong(1, projectId);
-            s.setString(2, usage);
-            s.setLong(3, count);
+            s.setString(1, counter.scope().value());
+            s.setLong(2, counter.scopeId());
+            s.setString(3, counter.usage());
+            s.setLong(4, count);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -49,18 +50,19 @@ public class InternalIds {
 
     /** Raises the counter to at least {@code value}, never lowering it; the counter after. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public long track(long projectId, String usage, long value) {
+    public long track(Counter counter, long value) {
         return ((Number) em.createNativeQuery("""
-                        INSERT INTO internal_id (project_id, usage, last_value) VALUES (:project, :usage, :value)
-                        ON CONFLICT (project_id, usage) DO UPDATE SET last_value = GREATEST(internal_id.last_value, EXCLUDED.last_value)
+                        INSERT INTO internal_id (scope, scope_id, usage, last_value) VALUES (:scope, :id, :usage, :value)
+                        ON CONFLICT (scope, scope_id, usage) DO UPDATE SET last_value = GREATEST(internal_id.last_value, EXCLUDED.last_value)
                         RETURNING last_value""")
-                .setParameter("project", projectId).setParameter("usage", usage).setParameter("value", value)
+                .setParameter("scope", counter.scope().value()).setParameter("id", counter.scopeId()).setParameter("usage", counter.usage())
+                .setParameter("value", value)
                 .getSingleResult()).longValue();
     }
 
-    public long lastValue(long projectId, String usage) {
-        java.util.List<?> rows = em.createNativeQuery("SELECT last_value FROM internal_id WHERE project_id = :project AND usage = :usage")
-                .setParameter("project", projectId).setParameter("usage", usage)
+    public long lastValue(Counter counter) {
+        java.util.List<?> rows = em.createNativeQuery("SELECT last_value FROM internal_id WHERE scope = :scope AND scope_id = :id AND usage = :usage")
+                .setParameter("scope", counter.scope().value()).setParameter("id", counter.scopeId()).setParameter("usage", counter.usage())
                 .getResultList();
         return rows.isEmpty() ? 0 : ((Number) rows.get(0)).longValue();
     }

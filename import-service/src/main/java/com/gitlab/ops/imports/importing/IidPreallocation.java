@@ -43,16 +43,16 @@ public class IidPreallocation {
     /** @param eventId the event's id, or null for the synchronous endpoint */
     @Transactional(Transactional.TxType.MANDATORY)
     public ImportRecord reserve(ImportStarted start, String eventId) {
-        MaxIids entries = MaxIids.parse(start.maxIids());
+        MaxIids entries = MaxIids.parse(start.maxIids(), start.projectId(), start.namespaceId());
         ImportRecord record = describe(start, eventId);
         record.rejected = json(entries.rejected());
         record.error = null;
         Map<String, Long> reserved = new LinkedHashMap<>();
         if (flags.isEnabled(FLAG, new ProjectActor(start.projectId(), start.projectPath()))) {
-            entries.valid().forEach((usage, max) -> reserved.put(usage, ids.track(start.projectId(), usage, max)));
+            entries.valid().forEach((key, entry) -> reserved.put(key, ids.track(entry.counter(), entry.max())));
             record.outcome = ImportRecord.RESERVED;
             outbox.publish(IidsPreallocated.TOPIC, Long.toString(start.projectId()), IidsPreallocated.TYPE,
-                    new IidsPreallocated(start.projectId(), start.importer(), reserved));
+                    new IidsPreallocated(start.projectId(), start.namespaceId(), start.importer(), reserved));
         } else {
             record.outcome = ImportRecord.SKIPPED;
         }
@@ -70,7 +70,7 @@ public class IidPreallocation {
         ImportRecord record = describe(start, eventId);
         record.outcome = ImportRecord.FAILED;
         record.reserved = "{}";
-        record.rejected = json(MaxIids.parse(start.maxIids()).rejected());
+        record.rejected = json(MaxIids.parse(start.maxIids(), start.projectId(), start.namespaceId()).rejected());
         record.error = reason;
         if (record.id == null) {
             record.persist();
@@ -81,6 +81,7 @@ public class IidPreallocation {
         ImportRecord record = ImportRecord.forEvent(eventId);
         record.projectId = start.projectId();
         record.projectPath = start.projectPath();
+        record.namespaceId = start.namespaceId();
         record.importer = start.importer();
         record.userId = start.userId();
         record.receivedAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);

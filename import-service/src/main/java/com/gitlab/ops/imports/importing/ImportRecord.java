@@ -32,6 +32,10 @@ public class ImportRecord extends PanacheEntityBase {
     @Column(name = "project_path")
     public String projectPath;
 
+    /** The group of the import's group-scoped counters, when it named one. */
+    @Column(name = "namespace_id")
+    public Long namespaceId;
+
     public String importer;
 
     @Column(name = "user_id")

@@ -1,30 +1,43 @@
 package com.gitlab.ops.imports.importing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.gitlab.ops.imports.iid.Counter;
+import com.gitlab.ops.imports.iid.IidScope;
 import com.gitlab.ops.imports.iid.IidUsage;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The {@code max_iids} of an import, checked entry by entry: valid entries are reserved, the others
+ * The {@code max_iids} of an import, checked entry by entry: valid entries are reserved, each on the
+ * counter its key names (the project's, or the group's given by {@code namespace_id}), the others
  * are left out with the reason, so one bad entry never stops the rest.
  */
-public record MaxIids(Map<String, Long> valid, Map<String, String> rejected) {
+public record MaxIids(Map<String, Entry> valid, Map<String, String> rejected) {
 
-    public static MaxIids parse(JsonNode maxIids) {
-        Map<String, Long> valid = new TreeMap<>();
+    /** A valid entry: the counter it raises, to at least {@code max}. */
+    public record Entry(Counter counter, long max) {
+    }
+
+    /** @param namespaceId the group of the import's group-scoped counters, or null */
+    public static MaxIids parse(JsonNode maxIids, long projectId, Long namespaceId) {
+        Map<String, Entry> valid = new TreeMap<>();
         Map<String, String> rejected = new TreeMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = maxIids.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
-            String usage = entry.getKey();
+            String key = entry.getKey();
             JsonNode value = entry.getValue();
-            if (!IidUsage.isKnown(usage)) {
-                rejected.put(usage, "unknown usage; known usages are " + IidUsage.known());
+            MaxIidKeys.Target target = MaxIidKeys.of(key);
+            if (target == null) {
+                rejected.put(key, "unknown usage; known usages are " + MaxIidKeys.known());
             } else if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 1 || value.asLong() > IidUsage.MAX_IID) {
-                rejected.put(usage, "must be an integer from 1 to " + IidUsage.MAX_IID + ", got " + value);
+                rejected.put(key, "must be an integer from 1 to " + IidUsage.MAX_IID + ", got " + value);
+            } else if (target.scope() == IidScope.GROUP && namespaceId == null) {
+                rejected.put(key, "is counted per group: send namespace_id, the id of the group the project belongs to");
             } else {
-                valid.put(usage, value.asLong());
+                Counter counter = target.scope() == IidScope.GROUP
+                        ? Counter.ofGroup(namespaceId, target.usage()) : Counter.ofProject(projectId, target.usage());
+                valid.put(key, new Entry(counter, value.asLong()));
             }
         }
         return new MaxIids(valid, rejected);

@@ -18,7 +18,7 @@ import java.util.Set;
 @Produces(MediaType.APPLICATION_JSON)
 public class PreallocateResource {
 
-    private static final Set<String> FIELDS = Set.of("max_iids", "project_path", "importer", "user_id");
+    private static final Set<String> FIELDS = Set.of("max_iids", "project_path", "importer", "user_id", "namespace_id");
 
     private final IidPreallocation preallocation;
     private final ObjectMapper mapper;
@@ -37,7 +37,7 @@ public class PreallocateResource {
             throw ApiException.badRequest("project id must be a positive integer");
         }
         if (body == null || !body.path("max_iids").isObject()) {
-            throw ApiException.badRequest("send {\"max_iids\": {\"issues\": 1200, ...}}, optionally with project_path, importer and user_id");
+            throw ApiException.badRequest("send {\"max_iids\": {\"issues\": 1200, ...}}, optionally with project_path, importer, user_id and namespace_id");
         }
         body.fieldNames().forEachRemaining(name -> {
             if (!FIELDS.contains(name)) {
@@ -52,8 +52,13 @@ public class PreallocateResource {
         if (userId != null && !userId.isNull() && !(userId.isIntegralNumber() && userId.asLong() > 0)) {
             throw ApiException.badRequest("'user_id' must be a positive integer");
         }
+        JsonNode namespaceId = body.get("namespace_id");
+        if (namespaceId != null && !namespaceId.isNull() && !(namespaceId.isIntegralNumber() && namespaceId.canConvertToLong() && namespaceId.asLong() > 0)) {
+            throw ApiException.badRequest("'namespace_id' must be a positive integer: the id of the group the project belongs to");
+        }
         ImportStarted start = new ImportStarted(projectId, text(body, "project_path"), importer,
-                userId == null || userId.isNull() ? null : userId.asLong(), body.get("max_iids"));
+                userId == null || userId.isNull() ? null : userId.asLong(),
+                namespaceId == null || namespaceId.isNull() ? null : namespaceId.asLong(), body.get("max_iids"));
         return ImportView.of(preallocation.reserve(start, null), mapper);
     }
 

@@ -49,13 +49,50 @@ class IidCountersTest {
         assertEquals(6, next(project, "milestones"), "tracking first starts the counter there");
     }
 
+    /** Epics, iterations and group milestones are numbered per group, apart from any project's counters. */
+    @Test
+    void groupCountersHaveTheSameGuaranteesAndAreTheirOwn() throws Exception {
+        long group = newProject();
+        String path = "/api/groups/{g}/iids/{u}";
+        given().get(path, group, "epics").then().statusCode(200).body("last_value", equalTo(0));
+        given().post(path + "/next", group, "epics").then().statusCode(200).body("iid", equalTo(1));
+        given().post(path + "/next", group, "epics").then().statusCode(200).body("iid", equalTo(2));
+        given().contentType(ContentType.JSON).body(Map.of("iid", 30)).post(path + "/track", group, "milestones")
+                .then().statusCode(200).body("last_value", equalTo(30));
+        given().contentType(ContentType.JSON).body(Map.of("iid", 3)).post(path + "/track", group, "milestones")
+                .then().statusCode(200).body("last_value", equalTo(30));
+        given().post(path + "/next", group, "sprints").then().statusCode(200).body("iid", equalTo(1));
+        // The same id as a project: its milestones are another counter.
+        assertEquals(1, next(group, "milestones"), "a project's milestones are not its group's");
+        given().get(path, group, "milestones").then().statusCode(200).body("last_value", equalTo(30));
+
+        // Many clients at once on a group's counter: each number once, none lost.
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Callable<Long>> clients = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            clients.add(() -> given().post(path + "/next", group, "epics").then().statusCode(200).extract().jsonPath().getLong("iid"));
+        }
+        Set<Long> numbers = new HashSet<>();
+        for (Future<Long> f : pool.invokeAll(clients)) {
+            numbers.add(f.get());
+        }
+        pool.shutdown();
+        assertEquals(200, numbers.size(), "duplicates handed out");
+        assertEquals(Set.of(3L, 202L), Set.of(java.util.Collections.min(numbers), java.util.Collections.max(numbers)));
+    }
+
     @Test
     void badUsagesAndValuesGetASentence() {
         long project = newProject();
         given().post("/api/projects/{p}/iids/wikis/next", project).then().statusCode(400)
-                .body("error", equalTo("unknown usage 'wikis'; known usages are alert_management_alerts, ci_pipelines, deployments, "
-                        + "design_management_designs, epics, issues, merge_requests, milestones, operations_feature_flags, "
-                        + "operations_user_lists, sprints"));
+                .body("error", equalTo("unknown usage 'wikis'; the usages of a project are alert_management_alerts, ci_pipelines, "
+                        + "deployments, design_management_designs, incident_management_oncall_schedules, issues, merge_requests, milestones, "
+                        + "ml_candidates, ml_experiments, operations_feature_flags, operations_user_lists, requirements, sprints"));
+        given().post("/api/projects/{p}/iids/epics/next", project).then().statusCode(400)
+                .body("error", equalTo("'epics' is counted per group, not per project; use /api/groups/{id}/iids/epics"));
+        given().post("/api/groups/{g}/iids/issues/next", project).then().statusCode(400)
+                .body("error", equalTo("'issues' is counted per project, not per group; use /api/projects/{id}/iids/issues"));
+        given().get("/api/groups/0/iids/epics").then().statusCode(400).body("error", equalTo("group id must be a positive integer"));
         for (Object bad : List.of(0, -3, 2147483648L, "12", 1.5)) {
             given().contentType(ContentType.JSON).body(Map.of("iid", bad)).post("/api/projects/{p}/iids/issues/track", project)
                     .then().statusCode(400).body("error", equalTo("send {\"iid\": n} with n an integer from 1 to 2147483647"));

@@ -107,6 +107,43 @@ class IidPreallocationTest {
         assertEquals(1201, counter(project, "issues").getLong("last_value"), "a lower reservation never lowers a counter");
     }
 
+    /** GitLab's pre-allocator keys: project counters on the project, epics, iterations and group milestones on its group. */
+    @Test
+    void gitlabsKeysRaiseTheProjectsAndTheGroupsCounters() {
+        flagOnForAll();
+        long project = newProject();
+        long group = newProject();
+        kafka.send("imports", Long.toString(project), com.gitlab.ops.testing.CloudEvents.envelope(com.gitlab.ops.testing.CloudEvents.newId(),
+                "import.started", Map.of("project_id", project, "project_path", "acme/app", "namespace_id", group, "importer", "bulk_import",
+                        "user_id", 1, "max_iids", Map.of("issues", 10, "merge_requests", 11, "project_milestones", 12, "group_milestones", 13,
+                                "ci_pipelines", 14, "design_management_designs", 15, "epics", 16, "iterations", 17))));
+        Map<String, Object> imported = awaitImports(project, 1).get(0);
+        assertEquals("reserved", imported.get("outcome"));
+        assertEquals(Map.of(), imported.get("rejected"));
+        assertEquals(group, ((Number) imported.get("namespace_id")).longValue());
+
+        Map<String, Integer> projectCounters = Map.of("issues", 10, "merge_requests", 11, "milestones", 12, "ci_pipelines", 14,
+                "design_management_designs", 15);
+        projectCounters.forEach((usage, max) -> assertEquals(max + 1, next(project, usage), usage));
+        Map<String, Integer> groupCounters = Map.of("milestones", 13, "epics", 16, "sprints", 17);
+        groupCounters.forEach((usage, max) -> given().post("/api/groups/{g}/iids/{u}/next", group, usage).then().statusCode(200)
+                .body("iid", equalTo(max + 1)));
+    }
+
+    @Test
+    void aGroupKeyWithoutTheGroupIsRejectedWithWhy_theRestStillApply() {
+        flagOnForAll();
+        long project = newProject();
+        startImport(project, "acme/app", Map.of("issues", 20, "epics", 5, "group_milestones", 6, "milestones", 7));
+        Map<String, Object> imported = awaitImports(project, 1).get(0);
+        assertEquals(Map.of("issues", 20, "milestones", 7), imported.get("reserved"), "'milestones' stays an alias of project_milestones");
+        @SuppressWarnings("unchecked")
+        Map<String, String> rejected = (Map<String, String>) imported.get("rejected");
+        assertEquals(Set.of("epics", "group_milestones"), rejected.keySet());
+        assertEquals("is counted per group: send namespace_id, the id of the group the project belongs to", rejected.get("epics"));
+        assertEquals(8, next(project, "milestones"));
+    }
+
     @Test
     void invalidEntriesAreLeftOutAndReported_theRestStillApply() {
         flagOnForAll();
@@ -177,7 +214,7 @@ class IidPreallocationTest {
         long project = newProject();
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
                 CREATE OR REPLACE FUNCTION fail_project_%d() RETURNS trigger AS $$
-                BEGIN IF NEW.project_id = %d THEN RAISE EXCEPTION 'simulated outage of the counters'; END IF; RETURN NEW; END $$
+                BEGIN IF NEW.scope_id = %d THEN RAISE EXCEPTION 'simulated outage of the counters'; END IF; RETURN NEW; END $$
                 LANGUAGE plpgsql;
                 CREATE TRIGGER fail_project_%d BEFORE INSERT OR UPDATE ON internal_id FOR EACH ROW EXECUTE FUNCTION fail_project_%d();
                 """.formatted(project, project, project, project)).executeUpdate());

@@ -8,6 +8,7 @@ import static com.gitlab.ops.incident.IncidentServiceTestSupport.flagOff;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.flagOn;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.incident;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.newProject;
+import static com.gitlab.ops.incident.IncidentServiceTestSupport.pendingEscalations;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.sendAlert;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -177,7 +178,7 @@ class EscalationStatusBackfillTest {
             JsonNode remade = rebuildEvent(project, incident.getKey(), status -> status.asText().equals(incident.getValue()));
             assertEquals(policy, remade.get("policy_id").asLong());
             // Open incidents with a policy escalate again, from the rebuild; closed ones do not.
-            long pending = pendingEscalations(project, incident.getKey());
+            long pending = pendingEscalations(project, incident.getKey(), "true");
             boolean open = incident.getValue().equals("triggered") || incident.getValue().equals("acknowledged");
             assertEquals(open ? 1 : 0, pending, "pending escalations of incident " + incident.getKey() + ", " + incident.getValue());
         }
@@ -193,13 +194,6 @@ class EscalationStatusBackfillTest {
             return data.get("reason").asText().equals("rebuild") && data.get("incident_iid").asLong() == incidentIid
                     && status.test(data.get("status"));
         }).value()).get("data");
-    }
-
-    private long pendingEscalations(long project, long incidentIid) {
-        return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("""
-                        SELECT count(*) FROM pending_escalation p JOIN incident i ON i.id = p.incident_id
-                        WHERE i.project_id = :p AND i.iid = :i""")
-                .setParameter("p", project).setParameter("i", incidentIid).getSingleResult()).longValue());
     }
 
     private static JsonNode read(ConsumerRecord<String, byte[]> record) {

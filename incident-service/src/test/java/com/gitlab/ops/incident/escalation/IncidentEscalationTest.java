@@ -9,6 +9,7 @@ import static com.gitlab.ops.incident.IncidentServiceTestSupport.flagOff;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.flagOn;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.incident;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.newProject;
+import static com.gitlab.ops.incident.IncidentServiceTestSupport.pendingEscalations;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.sendAlert;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -229,10 +230,10 @@ class IncidentEscalationTest {
         String started = incident(project, iid).getString("escalation_status.escalations_started_at");
         given().contentType(ContentType.JSON).body(Map.of("status", "acknowledged")).patch(path, project, iid)
                 .then().statusCode(200).body("escalations_started_at", equalTo(started));
-        assertEquals(1, pending(project, iid, "true"), "one pending escalation, not yet due");
+        assertEquals(1, pendingEscalations(project, iid, "true"), "one pending escalation, not yet due");
 
         // It falls due and is checked: kept, to be checked again, and nobody paged.
-        await().atMost(WAIT).until(() -> pending(project, iid, "recheck_at IS NOT NULL") == 1);
+        await().atMost(WAIT).until(() -> pendingEscalations(project, iid, "recheck_at IS NOT NULL") == 1);
         given().get("/api/projects/{p}/incidents/{i}/pages", project, iid).then().body("size()", equalTo(0));
 
         // Back to triggered: escalations_started_at restarts (GitLab's state machine) and the kept
@@ -241,7 +242,7 @@ class IncidentEscalationTest {
                 .then().statusCode(200).body("escalations_started_at", org.hamcrest.Matchers.not(equalTo(started)));
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().get("/api/projects/{p}/incidents/{i}/pages", project, iid)
                 .then().body("size()", equalTo(1)).body("[0].user_id", equalTo(8)));
-        assertEquals(0, pending(project, iid, "true"), "a page is sent once per rule");
+        assertEquals(0, pendingEscalations(project, iid, "true"), "a page is sent once per rule");
     }
 
     /**
@@ -272,7 +273,7 @@ class IncidentEscalationTest {
         await().atMost(WAIT).untilAsserted(() -> given().get("/api/projects/{p}/incidents/{i}/pages", on, onIid).then().body("size()", equalTo(1)));
         assertEquals(OffsetDateTime.parse(created), OffsetDateTime.parse(incident(on, onIid).getString("escalation_status.escalations_started_at")),
                 "a record built from an alert starts escalations at the alert's creation");
-        await().atMost(WAIT).until(() -> pending(off, offIid, "held_since IS NOT NULL") == 1);
+        await().atMost(WAIT).until(() -> pendingEscalations(off, offIid, "held_since IS NOT NULL") == 1);
         given().get("/api/projects/{p}/incidents/{i}/pages", off, offIid).then().body("size()", equalTo(0));
         assertEquals(held + 1, metric("incident_escalations_held_total"));
 
@@ -400,13 +401,6 @@ class IncidentEscalationTest {
                 .post("/api/projects/{p}/escalation-policies", newProject())
                 .then().statusCode(400)
                 .body("error", equalTo("'rules[0].elapsed_time_seconds' must be between 0 and 86400; 'rules[0].status' must be acknowledged or resolved"));
-    }
-
-    private long pending(long project, long iid, String condition) {
-        return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("""
-                        SELECT count(*) FROM pending_escalation p JOIN incident i ON i.id = p.incident_id
-                        WHERE i.project_id = :p AND i.iid = :i AND %s""".formatted(condition))
-                .setParameter("p", project).setParameter("i", iid).getSingleResult()).longValue());
     }
 
     private static boolean serviceSees(long project, String path) {

@@ -7,6 +7,7 @@ import static com.gitlab.ops.incident.IncidentServiceTestSupport.flagOff;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.flagOn;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.incident;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.newProject;
+import static com.gitlab.ops.incident.IncidentServiceTestSupport.pendingEscalations;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,13 +20,10 @@ import com.gitlab.ops.testing.KafkaBrokerResource;
 import com.gitlab.ops.testing.KafkaTestClient;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
 import com.gitlab.ops.testing.UnleashServerResource;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -40,9 +38,6 @@ import org.junit.jupiter.api.Test;
 class EscalationPoliciesTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @Inject
-    EntityManager em;
 
     @AfterEach
     void resetFlag() {
@@ -86,14 +81,14 @@ class EscalationPoliciesTest {
         long iid = createIncident(project);
         given().contentType(ContentType.JSON).body(Map.of("policy_id", policy))
                 .patch("/api/projects/{p}/incidents/{i}/escalation-status", project, iid).then().statusCode(200);
-        assertEquals(1, pending(project, iid));
+        assertEquals(1, pendingEscalations(project, iid, "true"));
 
         given().delete("/api/projects/{p}/escalation-policies/{id}", project, policy).then().statusCode(204);
 
         assertNull(incident(project, iid).get("escalation_status.policy_id"));
         assertNull(incident(project, iid).get("escalation_status.escalations_started_at"));
         assertEquals("triggered", incident(project, iid).getString("escalation_status.status"));
-        assertEquals(0, pending(project, iid));
+        assertEquals(0, pendingEscalations(project, iid, "true"));
         given().get("/api/projects/{p}/escalation-policies/{id}", project, policy).then().statusCode(404);
         given().delete("/api/projects/{p}/escalation-policies/{id}", project, policy).then().statusCode(404);
 
@@ -107,12 +102,5 @@ class EscalationPoliciesTest {
             }
         }).value()).get("data");
         assertEquals("api", cleared.get("reason").asText());
-    }
-
-    private long pending(long project, long iid) {
-        return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("""
-                        SELECT count(*) FROM pending_escalation p JOIN incident i ON i.id = p.incident_id
-                        WHERE i.project_id = :p AND i.iid = :i""")
-                .setParameter("p", project).setParameter("i", iid).getSingleResult()).longValue());
     }
 }

@@ -1,0 +1,43 @@
+package com.gitlab.ops.imports.iid;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.concurrent.CompletionStage;
+
+/** A group's IID counters (epics, iterations, group milestones), with the guarantees of a project's. */
+@Path("/api/groups/{groupId}/iids/{usage}")
+@Produces(MediaType.APPLICATION_JSON)
+public class GroupIidResource {
+
+    private final IidCounters counters;
+
+    public GroupIidResource(IidCounters counters) {
+        this.counters = counters;
+    }
+
+    @POST
+    @Path("/next")
+    public CompletionStage<IidCounters.Iid> next(@PathParam("groupId") long groupId, @PathParam("usage") String usage) {
+        return counters.next(IidUsage.require(IidScope.GROUP, groupId, usage));
+    }
+
+    @POST
+    @Path("/track")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Transactional
+    public IidCounters.LastValue track(@PathParam("groupId") long groupId, @PathParam("usage") String usage, JsonNode body) {
+        return counters.track(IidUsage.require(IidScope.GROUP, groupId, usage), body);
+    }
+
+    @GET
+    public IidCounters.LastValue get(@PathParam("groupId") long groupId, @PathParam("usage") String usage) {
+        return counters.get(IidUsage.require(IidScope.GROUP, groupId, usage));
+    }
+}
