@@ -8,3 +8,7 @@ ALTER TABLE internal_id ADD PRIMARY KEY (scope, scope_id, usage);
 
 -- The group an import's group-scoped counters belong to, when it named one.
 ALTER TABLE import_record ADD COLUMN namespace_id bigint;
+
+-- The importer's own name for an import: the event and the synchronous call for the same import_id
+-- (or the event sent twice with two ids) make one record and one reservation.
+ALTER TABLE import_record ADD COLUMN import_id varchar(255) UNIQUE;

@@ -8,6 +8,7 @@ import com.gitlab.ops.platform.flags.ProjectActor;
 import com.gitlab.ops.platform.outbox.Outbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -31,8 +32,11 @@ public class IidPreallocation {
     private final Outbox outbox;
     private final ObjectMapper mapper;
     private final MeterRegistry registry;
+    private final EntityManager em;
 
-    public IidPreallocation(InternalIds ids, FeatureFlags flags, Outbox outbox, ObjectMapper mapper, MeterRegistry registry) {
+    public IidPreallocation(InternalIds ids, FeatureFlags flags, Outbox outbox, ObjectMapper mapper, MeterRegistry registry,
+            EntityManager em) {
+        this.em = em;
         this.ids = ids;
         this.flags = flags;
         this.outbox = outbox;
@@ -43,8 +47,14 @@ public class IidPreallocation {
     /** @param eventId the event's id, or null for the synchronous endpoint */
     @Transactional(Transactional.TxType.MANDATORY)
     public ImportRecord reserve(ImportStarted start, String eventId) {
+        lockImport(start);
+        ImportRecord record = ImportRecord.of(start.importId(), eventId);
+        if (ImportRecord.RESERVED.equals(record.outcome)) {
+            // The same import again (its event after the synchronous call, or sent twice): reserved once.
+            return record;
+        }
         MaxIids entries = MaxIids.parse(start.maxIids(), start.projectId(), start.namespaceId());
-        ImportRecord record = describe(start, eventId);
+        describe(record, start, eventId);
         record.rejected = json(entries.rejected());
         record.error = null;
         Map<String, Long> reserved = new LinkedHashMap<>();
@@ -67,7 +77,12 @@ public class IidPreallocation {
     @Transactional(Transactional.TxType.MANDATORY)
     public void failed(ImportStarted start, String eventId, String reason) {
         registry.counter("import.iid.preallocation.failures", "importer", start.importer()).increment();
-        ImportRecord record = describe(start, eventId);
+        lockImport(start);
+        ImportRecord record = ImportRecord.of(start.importId(), eventId);
+        if (ImportRecord.RESERVED.equals(record.outcome)) {
+            return; // Reserved by another way in: this failure changed nothing.
+        }
+        describe(record, start, eventId);
         record.outcome = ImportRecord.FAILED;
         record.reserved = "{}";
         record.rejected = json(MaxIids.parse(start.maxIids(), start.projectId(), start.namespaceId()).rejected());
@@ -77,15 +92,24 @@ public class IidPreallocation {
         }
     }
 
-    private static ImportRecord describe(ImportStarted start, String eventId) {
-        ImportRecord record = ImportRecord.forEvent(eventId);
+    /** The event and the synchronous call for one import may come at once: the second waits for the first's commit. */
+    private void lockImport(ImportStarted start) {
+        if (start.importId() != null) {
+            em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(:import_id))").setParameter("import_id", start.importId())
+                    .getSingleResult();
+        }
+    }
+
+    private static void describe(ImportRecord record, ImportStarted start, String eventId) {
+        if (record.eventId == null) {
+            record.eventId = eventId;
+        }
         record.projectId = start.projectId();
         record.projectPath = start.projectPath();
         record.namespaceId = start.namespaceId();
         record.importer = start.importer();
         record.userId = start.userId();
         record.receivedAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-        return record;
     }
 
     private String json(Map<String, ?> map) {

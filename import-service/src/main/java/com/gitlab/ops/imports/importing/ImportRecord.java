@@ -26,6 +26,10 @@ public class ImportRecord extends PanacheEntityBase {
     @Column(name = "event_id")
     public String eventId;
 
+    /** The importer's name for the import, when it gave one: one record, one reservation per import. */
+    @Column(name = "import_id")
+    public String importId;
+
     @Column(name = "project_id", nullable = false)
     public long projectId;
 
@@ -57,12 +61,19 @@ public class ImportRecord extends PanacheEntityBase {
     @Column(name = "received_at", nullable = false)
     public OffsetDateTime receivedAt;
 
-    /** The record of an event seen before (e.g. failed, now replayed), or a new one. */
-    public static ImportRecord forEvent(String eventId) {
-        Optional<ImportRecord> existing = eventId == null ? Optional.empty() : find("eventId", eventId).firstResultOptional();
+    /**
+     * The record of the same import seen before (by its import id, or by the event's id: one that
+     * failed and is replayed now), or a new one.
+     */
+    public static ImportRecord of(String importId, String eventId) {
+        Optional<ImportRecord> existing = importId != null ? find("importId", importId).firstResultOptional() : Optional.empty();
+        if (existing.isEmpty() && eventId != null) {
+            existing = find("eventId", eventId).firstResultOptional();
+        }
         return existing.orElseGet(() -> {
             ImportRecord record = new ImportRecord();
             record.eventId = eventId;
+            record.importId = importId;
             return record;
         });
     }

@@ -11,7 +11,8 @@ import java.util.Set;
  * the project and {@code max_iids} are required). {@code max_iids} is kept as sent: its entries are
  * checked one by one when reserving, so that one bad entry does not stop the others.
  */
-public record ImportStarted(long projectId, String projectPath, String importer, Long userId, Long namespaceId, JsonNode maxIids) {
+public record ImportStarted(long projectId, String projectPath, String importer, Long userId, Long namespaceId, String importId,
+        JsonNode maxIids) {
 
     public static final Set<String> IMPORTERS = Set.of(
             "github", "bitbucket", "bitbucket_server", "fogbugz", "gitea", "gitlab_project", "bulk_import");
@@ -29,6 +30,7 @@ public record ImportStarted(long projectId, String projectPath, String importer,
                 data.requiredEnum("importer", IMPORTERS),
                 data.requiredId("user_id"),
                 data.optionalId("namespace_id").orElse(null),
+                data.optionalText("import_id", 255).orElse(null),
                 maxIids);
     }
 }

@@ -18,7 +18,7 @@ import java.util.Set;
 @Produces(MediaType.APPLICATION_JSON)
 public class PreallocateResource {
 
-    private static final Set<String> FIELDS = Set.of("max_iids", "project_path", "importer", "user_id", "namespace_id");
+    private static final Set<String> FIELDS = Set.of("max_iids", "project_path", "importer", "user_id", "namespace_id", "import_id");
 
     private final IidPreallocation preallocation;
     private final ObjectMapper mapper;
@@ -37,7 +37,7 @@ public class PreallocateResource {
             throw ApiException.badRequest("project id must be a positive integer");
         }
         if (body == null || !body.path("max_iids").isObject()) {
-            throw ApiException.badRequest("send {\"max_iids\": {\"issues\": 1200, ...}}, optionally with project_path, importer, user_id and namespace_id");
+            throw ApiException.badRequest("send {\"max_iids\": {\"issues\": 1200, ...}}, optionally with project_path, importer, user_id, namespace_id and import_id");
         }
         body.fieldNames().forEachRemaining(name -> {
             if (!FIELDS.contains(name)) {
@@ -58,7 +58,7 @@ public class PreallocateResource {
         }
         ImportStarted start = new ImportStarted(projectId, text(body, "project_path"), importer,
                 userId == null || userId.isNull() ? null : userId.asLong(),
-                namespaceId == null || namespaceId.isNull() ? null : namespaceId.asLong(), body.get("max_iids"));
+                namespaceId == null || namespaceId.isNull() ? null : namespaceId.asLong(), text(body, "import_id"), body.get("max_iids"));
         return ImportView.of(preallocation.reserve(start, null), mapper);
     }
 

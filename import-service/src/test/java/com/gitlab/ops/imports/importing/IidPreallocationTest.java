@@ -12,6 +12,7 @@ import static com.gitlab.ops.imports.ImportServiceTestSupport.serviceSeesFlag;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.startImport;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -142,6 +143,48 @@ class IidPreallocationTest {
         assertEquals(Set.of("epics", "group_milestones"), rejected.keySet());
         assertEquals("is counted per group: send namespace_id, the id of the group the project belongs to", rejected.get("epics"));
         assertEquals(8, next(project, "milestones"));
+    }
+
+    /** An importer that must wait calls the synchronous endpoint, and its event comes too (twice, even): one record, one event. */
+    @Test
+    void oneImportIsReservedOnce_whicheverWayItArrives() throws Exception {
+        flagOnForAll();
+        long project = newProject();
+        String importId = "github-import-" + project;
+        given().contentType(ContentType.JSON).body(Map.of("max_iids", Map.of("issues", 100), "import_id", importId, "importer", "github",
+                        "project_path", "acme/app"))
+                .post("/api/projects/{p}/iids/preallocate", project).then().statusCode(200)
+                .body("outcome", equalTo("reserved")).body("import_id", equalTo(importId));
+        List<String> events = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String id = com.gitlab.ops.testing.CloudEvents.newId();
+            events.add(id);
+            kafka.send("imports", Long.toString(project), com.gitlab.ops.testing.CloudEvents.envelope(id, "import.started", Map.of(
+                    "project_id", project, "project_path", "acme/app", "importer", "github", "user_id", 1, "import_id", importId,
+                    "max_iids", Map.of("issues", 100))));
+        }
+        for (String id : events) {
+            await().atMost(WAIT).untilAsserted(() -> given().auth().basic("admin", "test-admin").get("/admin/inbox/{id}", id).then().statusCode(200));
+        }
+        // Another import of the project afterwards: its event is published after anything the first could have published.
+        startImport(project, "acme/app", Map.of("merge_requests", 5));
+        assertEquals(2, awaitImports(project, 2).size());
+
+        List<String> published = new java.util.ArrayList<>();
+        kafka.awaitRecord("import-events", WAIT, r -> {
+            if (!r.key().equals(Long.toString(project))) {
+                return false;
+            }
+            try {
+                JsonNode counters = JSON.readTree(r.value()).at("/data/counters");
+                published.add(counters.fieldNames().next());
+                return counters.has("merge_requests");
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertEquals(List.of("issues", "merge_requests"), published, "one event for the import, then the other import's");
+        assertEquals(1, awaitImports(project, 2).stream().filter(i -> importId.equals(i.get("import_id"))).count());
     }
 
     @Test
