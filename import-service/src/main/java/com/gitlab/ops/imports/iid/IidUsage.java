@@ -38,10 +38,6 @@ public final class IidUsage {
     private IidUsage() {
     }
 
-    public static boolean isKnown(String usage) {
-        return SCOPES.containsKey(usage);
-    }
-
     /** The usages counted in a scope, sorted, for a sentence. */
     public static String known(IidScope scope) {
         return String.join(", ", SCOPES.entrySet().stream().filter(e -> e.getValue().contains(scope)).map(Map.Entry::getKey).sorted().toList());

@@ -22,9 +22,10 @@ public class AlertEventsConsumer {
     private final AlertSync sync;
     private final IncidentIids iids;
     private final EventHandler alertUpdated = new EventHandler() {
+        /** Never called: the inbox applies what {@link #prepare} gives, which took the incident's number outside the transaction. */
         @Override
         public void handle(CloudEvent event) {
-            sync.apply(AlertUpdated.from(event), OptionalLong.empty());
+            throw new IllegalStateException("alert.updated is applied through prepare(): its incident number is taken before the transaction");
         }
 
         /** An alert that creates an incident gets its number from import-service first, outside the transaction. */

@@ -23,9 +23,4 @@ public record EscalationChange(Optional<EscalationStatusName> status, Optional<O
     public static EscalationChange fromAlert(EscalationStatusName status, Long policyId, OffsetDateTime alertCreatedAt) {
         return new EscalationChange(Optional.of(status), Optional.of(Optional.ofNullable(policyId)), false, Optional.of(alertCreatedAt));
     }
-
-    /** Whether this change sets anything: a person's empty change is refused before it gets here. */
-    public boolean isEmpty() {
-        return status.isEmpty() && policy.isEmpty();
-    }
 }

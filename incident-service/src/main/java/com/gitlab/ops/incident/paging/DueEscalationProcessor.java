@@ -41,6 +41,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class DueEscalationProcessor {
 
     private static final int BATCH = 100;
+    private static final Duration CLEANUP_EVERY = Duration.ofMinutes(10);
 
     private final EntityManager em;
     private final EscalationFlag flag;
@@ -50,6 +51,7 @@ public class DueEscalationProcessor {
     private final Duration heldInterval;
     private final Counter held;
     private final Counter pagedAfterHold;
+    private long lastCleanup = System.nanoTime() - CLEANUP_EVERY.toNanos() - 1; // the worker's thread only
 
     public DueEscalationProcessor(EntityManager em, EscalationFlag flag, Outbox outbox, MeterRegistry registry,
             @ConfigProperty(name = "incident.escalations.poll-interval", defaultValue = "PT0.5S") Duration pollInterval,
@@ -78,8 +80,13 @@ public class DueEscalationProcessor {
     }
 
     void processDue() {
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                "DELETE FROM pending_escalation WHERE process_at <= now() - interval '1 month'").executeUpdate());
+        // Retention, not the due check: escalations a month past due are no longer checked (the
+        // query below), and go at most every ten minutes.
+        if (System.nanoTime() - lastCleanup > CLEANUP_EVERY.toNanos()) {
+            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                    "DELETE FROM pending_escalation WHERE process_at <= now() - interval '1 month'").executeUpdate());
+            lastCleanup = System.nanoTime();
+        }
         int processed;
         do {
             processed = QuarkusTransaction.requiringNew().call(this::processBatch);

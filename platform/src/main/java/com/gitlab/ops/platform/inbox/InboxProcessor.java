@@ -130,7 +130,6 @@ public class InboxProcessor {
      * @return whether every event left is prepared
      */
     private boolean prepareAll(List<Routed> valid, List<CompletionStage<Void>> deadLetters) {
-        boolean all = true;
         for (int i = 0; i < valid.size(); i++) {
             Routed routed = valid.get(i);
             try {
@@ -139,10 +138,13 @@ public class InboxProcessor {
                 deadLetters.add(deadLetter(routed.record(), e));
                 valid.remove(i--);
             } catch (RuntimeException e) {
-                all = false;
+                // The rest stay unprepared too: asking a service that just failed again for each of
+                // them would cost its timeout each; one by one, each waits the failure out.
+                LOG.debugf("Preparing event %s failed (%s); the batch is applied one by one", routed.event().id(), Causes.describe(e));
+                return false;
             }
         }
-        return all;
+        return true;
     }
 
     /** Each event in its own transaction, with its own retries. @return false if interrupted: the service stops */
@@ -310,9 +312,10 @@ public class InboxProcessor {
             } catch (InvalidEventException e) {
                 throw e;
             } catch (RuntimeException e) {
-                InvalidEventException invalid = findInvalid(e);
-                if (invalid != null) {
-                    throw invalid;
+                // The transaction wrapper may wrap what the handler threw.
+                Optional<InvalidEventException> invalid = Causes.find(e, InvalidEventException.class);
+                if (invalid.isPresent()) {
+                    throw invalid.get();
                 }
                 // The database refused a value of the event itself: retrying cannot help.
                 Optional<String> badValue = DataExceptions.describe(e);
@@ -349,15 +352,7 @@ public class InboxProcessor {
         }
     }
 
-    // The transaction wrapper may wrap what the handler threw.
-    private static InvalidEventException findInvalid(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof InvalidEventException invalid) {
-                return invalid;
-            }
-        }
-        return null;
-    }
+
 
     private static void pause(Duration backoff) {
         try {
