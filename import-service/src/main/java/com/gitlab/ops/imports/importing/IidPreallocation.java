@@ -17,7 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * At the start of an import, while {@code importer_preallocate_iids} is on for the project, raises
+ * At the start of an import, while {@code importer_preallocate_iids} is on for the project (or, for a
+ * direct-transfer group entity, its group), raises
  * every counter named in {@code max_iids} to at least its value, all in one transaction with the
  * import's record and its {@code import.iids_preallocated} event: a record a user creates during the
  * import is numbered after every imported one. With the flag off, the record says nothing was reserved.
@@ -58,10 +59,10 @@ public class IidPreallocation {
         record.rejected = json(entries.rejected());
         record.error = null;
         Map<String, Long> reserved = new LinkedHashMap<>();
-        if (flags.isEnabled(FLAG, new ProjectActor(start.projectId(), start.projectPath()))) {
+        if (flagOn(start)) {
             entries.valid().forEach((key, entry) -> reserved.put(key, ids.track(entry.counter(), entry.max())));
             record.outcome = ImportRecord.RESERVED;
-            outbox.publish(IidsPreallocated.TOPIC, Long.toString(start.projectId()), IidsPreallocated.TYPE,
+            outbox.publish(IidsPreallocated.TOPIC, start.eventKey(), IidsPreallocated.TYPE,
                     new IidsPreallocated(start.projectId(), start.namespaceId(), start.importer(), reserved));
         } else {
             record.outcome = ImportRecord.SKIPPED;
@@ -71,6 +72,12 @@ public class IidPreallocation {
             record.persist();
         }
         return record;
+    }
+
+    /** The flag is on for the project being imported, or for a group entity's group (an actor as a project is). */
+    private boolean flagOn(ImportStarted start) {
+        return start.ofGroupOnly() ? flags.isEnabledForGroup(FLAG, start.namespaceId())
+                : flags.isEnabled(FLAG, new ProjectActor(start.projectId(), start.projectPath()));
     }
 
     /** A reservation given up on after its retries: never silent. */

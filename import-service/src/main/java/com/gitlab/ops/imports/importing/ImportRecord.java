@@ -30,8 +30,9 @@ public class ImportRecord extends PanacheEntityBase {
     @Column(name = "import_id")
     public String importId;
 
-    @Column(name = "project_id", nullable = false)
-    public long projectId;
+    /** Null for a direct-transfer group entity's import, which names only its group. */
+    @Column(name = "project_id")
+    public Long projectId;
 
     @Column(name = "project_path")
     public String projectPath;

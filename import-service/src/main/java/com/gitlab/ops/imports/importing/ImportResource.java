@@ -19,12 +19,16 @@ public class ImportResource {
         this.mapper = mapper;
     }
 
+    /** A project's imports, or a group's: its group entities' and those of its projects that named it. */
     @GET
-    public List<ImportView> imports(@QueryParam("project_id") Long projectId) {
-        if (projectId == null || projectId <= 0) {
-            throw ApiException.badRequest("give the project: /api/imports?project_id=<positive integer>");
+    public List<ImportView> imports(@QueryParam("project_id") Long projectId, @QueryParam("namespace_id") Long namespaceId) {
+        if ((projectId == null) == (namespaceId == null) || (projectId != null && projectId <= 0) || (namespaceId != null && namespaceId <= 0)) {
+            throw ApiException.badRequest("give a project or a group: /api/imports?project_id=<positive integer> "
+                    + "or /api/imports?namespace_id=<positive integer>");
         }
-        return ImportRecord.<ImportRecord>list("projectId = ?1 order by id", projectId).stream()
-                .map(r -> ImportView.of(r, mapper)).toList();
+        List<ImportRecord> records = projectId != null
+                ? ImportRecord.list("projectId = ?1 order by id", projectId)
+                : ImportRecord.list("namespaceId = ?1 order by id", namespaceId);
+        return records.stream().map(r -> ImportView.of(r, mapper)).toList();
     }
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.OffsetDateTime;
 
 /** An import as the API shows it: what was reserved, what was left out and why, or why it failed. */
-public record ImportView(long id, String eventId, String importId, long projectId, String projectPath, Long namespaceId, String importer, Long userId,
+public record ImportView(long id, String eventId, String importId, Long projectId, String projectPath, Long namespaceId, String importer, Long userId,
         String outcome,
         JsonNode reserved, JsonNode rejected, String error, OffsetDateTime receivedAt) {
 

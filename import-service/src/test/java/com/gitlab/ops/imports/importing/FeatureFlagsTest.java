@@ -99,4 +99,19 @@ class FeatureFlagsTest {
                 .filter(id -> flags.isEnabled(FLAG, ProjectActor.of(id)))
                 .toList();
     }
+
+    @Test
+    void groupsAreActorsOfAPercentageRollout_butNeverNamedProjects() {
+        unleash.enableForProjects(FLAG, "gitlab-org/gitlab");
+        await().atMost(Duration.ofSeconds(10)).until(() -> flags.isEnabled(FLAG, GITLAB));
+        assertTrue(LongStream.rangeClosed(1, 200).noneMatch(g -> flags.isEnabledForGroup(FLAG, g)), "a group is not a named project");
+
+        unleash.enableForPercentage(FLAG, 50);
+        await().atMost(Duration.ofSeconds(10)).until(() -> LongStream.rangeClosed(1, 1_000).anyMatch(g -> flags.isEnabledForGroup(FLAG, g)));
+        long groups = LongStream.rangeClosed(1, 1_000).filter(g -> flags.isEnabledForGroup(FLAG, g)).count();
+        assertTrue(groups > 400 && groups < 600, "about half of 1,000 groups, got " + groups);
+
+        unleash.enableForPercentage(FLAG, 100);
+        await().atMost(Duration.ofSeconds(10)).until(() -> LongStream.rangeClosed(1, 1_000).allMatch(g -> flags.isEnabledForGroup(FLAG, g)));
+    }
 }

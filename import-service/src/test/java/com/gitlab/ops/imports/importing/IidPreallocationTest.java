@@ -14,6 +14,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -247,7 +248,7 @@ class IidPreallocationTest {
         assertEquals(78, next(project, "issues"));
         given().contentType(ContentType.JSON).body(Map.of("max_iid", Map.of())).post("/api/projects/{p}/iids/preallocate", project)
                 .then().statusCode(400).body("error", containsString("send {\"max_iids\""));
-        given().get("/api/imports").then().statusCode(400).body("error", equalTo("give the project: /api/imports?project_id=<positive integer>"));
+        given().get("/api/imports").then().statusCode(400).body("error", startsWith("give a project or a group: /api/imports?project_id=<positive integer>"));
     }
 
     /** A reservation that keeps failing is retried, then dead-lettered, counted and shown as failed. */

@@ -1,6 +1,7 @@
 package com.gitlab.ops.imports.importing;
 
 import static com.gitlab.ops.imports.ImportServiceTestSupport.FLAG;
+import static com.gitlab.ops.imports.ImportServiceTestSupport.WAIT;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.awaitImports;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.awaitService;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.flagOffEverywhere;
@@ -8,7 +9,10 @@ import static com.gitlab.ops.imports.ImportServiceTestSupport.newProject;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.next;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.serviceSeesFlag;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.gitlab.ops.testing.CloudEvents;
@@ -20,10 +24,13 @@ import com.gitlab.ops.testing.UnleashServerResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -91,10 +98,56 @@ class ImportersTest {
         assertEquals(Map.of(), imported.get("rejected"));
         maxIids.forEach((key, max) -> {
             String[] counter = COUNTER.get(key);
-            long users = counter[0].equals("projects") ? next(project, counter[1])
-                    : given().post("/api/groups/{g}/iids/{u}/next", group, counter[1]).then().statusCode(200).extract().jsonPath().getLong("iid");
+            long users = counter[0].equals("projects") ? next(project, counter[1]) : nextOfGroup(group, counter[1]);
             assertTrue(users > max, importer + ": a user's " + key + " record got " + users + ", an imported one has " + max);
             assertEquals(max + 1, users, importer + ": " + key);
         });
+    }
+
+    /**
+     * A direct-transfer group entity has no project: its {@code import.started} names the group
+     * alone, and its group's counters are raised; a project key in it is reported, not applied.
+     */
+    @Test
+    void aDirectTransferGroupEntityReservesItsGroupsCounters_withoutAProject() {
+        UnleashServer.shared().admin().enable(FLAG);
+        awaitService(() -> serviceSeesFlag(1, "any/project"));
+        long group = newProject();
+        Map<String, Object> groupMaxIids = Map.of("group_milestones", 31, "epics", 412, "iterations", 57);
+        Map<String, Object> maxIids = new HashMap<>(groupMaxIids);
+        maxIids.put("issues", 9);
+        String importId = "bulk-import-entity-" + group;
+        KafkaTestClient.forSharedBroker().send("imports", "group-" + group, CloudEvents.envelope(CloudEvents.newId(), "import.started",
+                Map.of("namespace_id", group, "importer", "bulk_import", "user_id", 1, "import_id", importId, "max_iids", maxIids)));
+
+        Map<String, Object> imported = awaitGroupImports(group, 1).get(0);
+        assertEquals("reserved", imported.get("outcome"), imported.toString());
+        assertNull(imported.get("project_id"));
+        assertEquals(groupMaxIids, imported.get("reserved"));
+        assertTrue(((Map<?, ?>) imported.get("rejected")).get("issues").toString().startsWith("is counted per project"), imported.toString());
+        groupMaxIids.forEach((key, max) -> assertEquals((Integer) max + 1L, nextOfGroup(group, COUNTER.get(key)[1]), key));
+
+        // The same entity again through the synchronous call (with a higher max): the same record, not a second reservation.
+        given().contentType(ContentType.JSON).body(Map.of("import_id", importId, "importer", "bulk_import", "max_iids", Map.of("epics", 900)))
+                .post("/api/groups/{g}/iids/preallocate", group).then().statusCode(200).body("id", equalTo(((Number) imported.get("id")).intValue()));
+        assertEquals(1, awaitGroupImports(group, 1).size());
+        assertEquals(414, nextOfGroup(group, "epics"), "one import, one reservation: the repeat raised nothing");
+    }
+
+    @Test
+    void aGroupEntitysSynchronousCall_refusesProjectFields() {
+        given().contentType(ContentType.JSON).body(Map.of("project_path", "a/b", "max_iids", Map.of("epics", 3)))
+                .post("/api/groups/{g}/iids/preallocate", newProject()).then().statusCode(400)
+                .body("error", equalTo("unknown field 'project_path'; known fields are import_id, importer, max_iids, user_id"));
+    }
+
+    private static List<Map<String, Object>> awaitGroupImports(long group, int count) {
+        return await().atMost(WAIT).until(
+                () -> given().get("/api/imports?namespace_id={g}", group).then().statusCode(200).extract().jsonPath().getList("$"),
+                list -> list.size() >= count);
+    }
+
+    private static long nextOfGroup(long group, String usage) {
+        return given().post("/api/groups/{g}/iids/{u}/next", group, usage).then().statusCode(200).extract().jsonPath().getLong("iid");
     }
 }

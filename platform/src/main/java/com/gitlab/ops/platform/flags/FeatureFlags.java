@@ -37,6 +37,15 @@ public class FeatureFlags {
         return evaluate(flag, context.build());
     }
 
+    /**
+     * For a group (a direct-transfer group entity, which has no project): a percentage of actors
+     * takes groups too, hashed apart from projects as GitLab's Flipper hashes {@code Group:<id>}
+     * beside {@code Project:<id>}, so a rollout's last step (100%) covers them; named projects never do.
+     */
+    public boolean isEnabledForGroup(String flag, long groupId) {
+        return evaluate(flag, UnleashContext.builder().addProperty(PROJECT_ID, "Group:" + groupId).build());
+    }
+
     /** For what has no project (a release, a package): only strategies without project constraints apply. */
     public boolean isEnabled(String flag) {
         return evaluate(flag, UnleashContext.builder().build());
