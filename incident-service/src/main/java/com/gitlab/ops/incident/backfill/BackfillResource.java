@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.OffsetDateTime;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /** Admin: start the escalation status repair job; its progress is at /admin/jobs/{id}, as every admin job's. */
 @Path("/admin")
@@ -36,7 +37,7 @@ public class BackfillResource {
     @POST
     @Path("/escalation-statuses/backfill")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response start(ObjectNode body) {
+    public Response start(@RequestBody(required = false) ObjectNode body) {
         boolean rebuild = false;
         if (body != null) {
             body.fieldNames().forEachRemaining(name -> {

@@ -37,6 +37,7 @@ public class EscalationPolicyResource {
 
     @GET
     public List<PolicyView> list(@PathParam("projectId") long projectId) {
+        Incidents.requirePositive(projectId);
         return EscalationPolicy.findByProject(projectId).map(PolicyView::of).stream().toList();
     }
 

@@ -18,6 +18,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /**
  * Admin: replay a topic's dead letters, all or a chosen part, once their cause is fixed. The replay
@@ -44,7 +45,7 @@ public class DeadLetterResource {
     /** Body optional: {@code {"partition": 0, "from_offset": 10, "to_offset": 20, "key": "42"}}, each optional. */
     @POST
     @Blocking
-    public Response replay(@PathParam("topic") String topic, ObjectNode body) {
+    public Response replay(@PathParam("topic") String topic, @RequestBody(required = false) ObjectNode body) {
         ObjectNode selection = body == null ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode() : body;
         selection.fieldNames().forEachRemaining(name -> {
             if (!FIELDS.contains(name)) {

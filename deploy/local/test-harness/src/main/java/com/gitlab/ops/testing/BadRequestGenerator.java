@@ -10,119 +10,223 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Bad HTTP requests derived from a service's own OpenAPI document: every operation with path
- * parameters that are not numbers, out of range or strange, and bodies that are not JSON, have the
- * wrong shape, wrong types, huge values or unknown fields. Sent with admin credentials so they reach
- * the handlers. What a service must never answer: a 5xx, or a stack trace.
+ * Bad HTTP requests derived from a service's own OpenAPI document, each bad in one way only: a path
+ * parameter that is not a number, out of range or strange (the others naming seeded resources that
+ * exist, so the request reaches the resource and is not stopped by a 404 first), a declared query
+ * parameter with a bad value, a body that is not JSON or has the wrong shape, or one field of the
+ * body with a wrong type, a huge value or none. Sent with admin credentials so they reach the
+ * handlers. What a service must answer: a 4xx whose body is the JSON error shape
+ * {@code {"error": "<sentence>"}}, and never a stack trace.
  */
 public final class BadRequestGenerator {
 
-    public record Finding(String request, int status, String body) {
+    public record Request(String method, String path, String body) {
+        @Override
+        public String toString() {
+            return method + " " + path + (body.isEmpty() ? "" : " " + abbreviate(body));
+        }
     }
 
-    public record Report(int sent, List<Finding> findings) {
+    public record Finding(Request request, int status, String body, String why) {
+        @Override
+        public String toString() {
+            return request + " -> " + status + " " + why + ": " + (body.length() > 120 ? body.substring(0, 120) + "…" : body);
+        }
+    }
+
+    /** What was sent, what came back (count per status), and every answer that was not a 4xx with a sentence. */
+    public record Report(int sent, Map<Integer, Integer> statuses, List<Finding> findings) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern STACK_TRACE = Pattern.compile("(\\tat |\\bat [a-z]+\\.[a-z]+\\.|Exception:|\\.java:\\d+\\))");
+    private static final Pattern PARAMETER = Pattern.compile("\\{([^}:]+)(?::[^}]*)?}");
     private static final List<String> BAD_SEGMENTS = List.of("abc", "-1", "0", "9223372036854775808", "1.5", "%00", "%27%3B--",
-            "..%2F..%2Fetc", "%F0%9F%92%A5", "1e10", " ", "null", "x".repeat(300));
-    private static final List<String> BAD_VALUES = List.of("\"text\"", "-1", "0", "1.5", "true", "null", "[]", "{}",
-            "9223372036854775808", "\"" + "a".repeat(5000) + "\"", "\"\\u0000\"", "-9223372036854775808");
-    private static final List<String> BAD_BODIES = List.of("", "not json", "{", "[]", "[1,2]", "\"string\"", "42", "null", "{}",
+            "..%2F..%2Fetc", "%F0%9F%92%A5", "1e10", "%20", "null", "x".repeat(300));
+    /** Values no field of the type accepts, whatever it means. */
+    private static final Map<String, List<String>> BAD_VALUES = Map.of(
+            "string", List.of("0", "true", "1.5", "[]", "{}", "\"" + "a".repeat(100_000) + "\"", "\"\\u0000\"", "-9223372036854775808"),
+            "integer", List.of("\"text\"", "1.5", "true", "[]", "{}", "9223372036854775808", "\"\"", "1e400"),
+            "boolean", List.of("\"text\"", "1", "[]", "{}", "\"yes\""),
+            "other", List.of("\"text\"", "1.5", "true", "9223372036854775808", "\"\\u0000\""));
+    private static final List<String> BAD_BODIES = List.of("not json", "{", "[]", "[1,2]", "\"string\"", "42",
             "{\"unknown_field\": 1}", "{\"a\":" + "[".repeat(2000) + "]".repeat(2000) + "}");
+    /** Bad only where a body is required. */
+    private static final List<String> NO_BODIES = List.of("", "null");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
     private final String authorization;
-    private final Random random = new Random(42);
+    private final Map<String, String> existing = new HashMap<>();
+    private final Map<String, Set<String>> valid = new HashMap<>();
+    private int turn;
 
     public BadRequestGenerator(String baseUrl, String user, String password) {
         this.baseUrl = baseUrl.replaceAll("/+$", "");
         this.authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Sends at least {@code minimum} bad requests over every operation of the document. */
+    /** A path parameter's value that names a resource the test seeded, e.g. {@code incidentIid -> 3}; others get 1. */
+    public BadRequestGenerator existing(String parameter, Object value) {
+        existing.put(parameter, value.toString());
+        return this;
+    }
+
+    /** The same for one path only, where the parameter names something else than elsewhere (a group's usage). */
+    public BadRequestGenerator existing(String template, String parameter, Object value) {
+        existing.put(template + " " + parameter, value.toString());
+        return this;
+    }
+
+    /** Segments of the bad list that are in fact valid for this parameter (a release named "1.5"): never sent in it. */
+    public BadRequestGenerator valid(String parameter, String... segments) {
+        valid.put(parameter, Set.of(segments));
+        return this;
+    }
+
+    /** Sends at least {@code minimum} bad requests, cycling every operation of the document and every kind of badness. */
     public Report run(int minimum) throws Exception {
         JsonNode document = JSON.readTree(get("/q/openapi?format=json"));
-        List<String[]> operations = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields(); paths.hasNext(); ) {
-            Map.Entry<String, JsonNode> path = paths.next();
-            for (Iterator<String> methods = path.getValue().fieldNames(); methods.hasNext(); ) {
-                String method = methods.next().toUpperCase();
-                if (List.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(method)) {
-                    JsonNode operation = path.getValue().path(method.toLowerCase());
-                    operations.add(new String[] {method, path.getKey(), requestFields(document, operation).toString()});
-                }
-            }
-        }
-        if (operations.isEmpty()) {
-            throw new IllegalStateException("the OpenAPI document of " + baseUrl + " lists no operations");
-        }
+        List<Operation> operations = operations(document);
+        Map<Integer, Integer> statuses = new TreeMap<>();
         List<Finding> findings = new ArrayList<>();
         int sent = 0;
         while (sent < minimum) {
-            for (String[] op : operations) {
-                for (Map.Entry<String, String> request : variants(op[0], op[1], JSON.readTree(op[2])).entrySet()) {
-                    String[] parts = request.getKey().split(" ", 2);
-                    HttpResponse<String> response = send(parts[0], parts[1], request.getValue());
+            for (Operation op : operations) {
+                for (Request request : variants(op)) {
+                    HttpResponse<String> response = send(request);
                     sent++;
-                    if (response.statusCode() >= 500 || STACK_TRACE.matcher(response.body()).find()) {
-                        findings.add(new Finding(request.getKey() + " " + abbreviate(request.getValue()), response.statusCode(),
-                                abbreviate(response.body())));
+                    statuses.merge(response.statusCode(), 1, Integer::sum);
+                    String why = wrong(response);
+                    if (why != null) {
+                        findings.add(new Finding(request, response.statusCode(), abbreviate(response.body()), why));
                     }
                 }
             }
         }
-        return new Report(sent, findings);
+        return new Report(sent, statuses, findings);
     }
 
-    private Map<String, String> variants(String method, String template, JsonNode fields) {
-        Map<String, String> requests = new java.util.LinkedHashMap<>();
-        String good = template.replaceAll("\\{[^}]+}", Integer.toString(1 + random.nextInt(5)));
-        boolean hasParams = template.contains("{");
-        if (hasParams) {
-            String bad = BAD_SEGMENTS.get(random.nextInt(BAD_SEGMENTS.size()));
-            requests.put(method + " " + template.replaceAll("\\{[^}]+}", bad), "{}");
+    /** Null when the answer is what a bad request must get; else what is wrong with it. */
+    private static String wrong(HttpResponse<String> response) {
+        if (STACK_TRACE.matcher(response.body()).find()) {
+            return "a stack trace";
         }
-        if (method.equals("GET") || method.equals("DELETE")) {
-            requests.put(method + " " + good + "?project_id=" + BAD_SEGMENTS.get(random.nextInt(BAD_SEGMENTS.size()))
-                    + "&target=" + BAD_SEGMENTS.get(random.nextInt(BAD_SEGMENTS.size())), "");
-            return requests;
+        if (response.statusCode() < 400 || response.statusCode() >= 500) {
+            return "not a 4xx";
         }
-        requests.put(method + " " + good, BAD_BODIES.get(random.nextInt(BAD_BODIES.size())));
-        if (fields.isArray() && !fields.isEmpty()) {
-            String field = fields.get(random.nextInt(fields.size())).asText();
-            requests.put(method + " " + good, "{\"" + field + "\": " + BAD_VALUES.get(random.nextInt(BAD_VALUES.size())) + "}");
+        try {
+            JsonNode body = JSON.readTree(response.body());
+            if (body != null && body.path("error").isTextual() && body.path("error").asText().trim().length() >= 10) {
+                return null;
+            }
+        } catch (Exception e) {
+            // Not JSON: reported below.
+        }
+        return "not {\"error\": \"<sentence>\"}";
+    }
+
+    /** An operation; {@code fields} maps each body property to its type. */
+    private record Operation(String method, String template, List<String> query, Map<String, String> fields, boolean hasBody,
+            boolean bodyRequired) {
+    }
+
+    private static List<Operation> operations(JsonNode document) {
+        List<Operation> operations = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields(); paths.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            for (String method : List.of("get", "post", "put", "patch", "delete")) {
+                JsonNode operation = path.getValue().path(method);
+                if (operation.isMissingNode()) {
+                    continue;
+                }
+                List<String> query = new ArrayList<>();
+                for (JsonNode parameter : operation.path("parameters")) {
+                    if ("query".equals(parameter.path("in").asText())) {
+                        query.add(parameter.path("name").asText());
+                    }
+                }
+                operations.add(new Operation(method.toUpperCase(), path.getKey(), query, requestFields(document, operation),
+                        operation.has("requestBody"), operation.path("requestBody").path("required").asBoolean(false)));
+            }
+        }
+        if (operations.isEmpty()) {
+            throw new IllegalStateException("the OpenAPI document lists no operations");
+        }
+        return operations;
+    }
+
+    /** One request per kind of badness the operation can have, each bad in that one way. */
+    private List<Request> variants(Operation op) {
+        List<Request> requests = new ArrayList<>();
+        String good = fill(op.template(), null, null);
+        Matcher parameters = PARAMETER.matcher(op.template());
+        while (parameters.find()) {
+            String parameter = parameters.group(1);
+            String bad = next(BAD_SEGMENTS);
+            while (valid.getOrDefault(parameter, Set.of()).contains(bad)) {
+                bad = next(BAD_SEGMENTS);
+            }
+            requests.add(new Request(op.method(), fill(op.template(), parameter, bad), op.hasBody() ? "{}" : ""));
+        }
+        for (String query : op.query()) {
+            requests.add(new Request(op.method(), good + "?" + query + "=" + next(BAD_SEGMENTS), ""));
+        }
+        if (op.hasBody()) {
+            requests.add(new Request(op.method(), good, next(BAD_BODIES)));
+            if (op.bodyRequired()) {
+                requests.add(new Request(op.method(), good, next(NO_BODIES)));
+            }
+            op.fields().forEach((field, type) -> requests.add(new Request(op.method(), good,
+                    "{\"" + field + "\": " + next(BAD_VALUES.getOrDefault(type, BAD_VALUES.get("other"))) + "}")));
         }
         return requests;
     }
 
-    /** The property names of the operation's JSON body, following a $ref to the schema. */
-    private static JsonNode requestFields(JsonNode document, JsonNode operation) {
-        JsonNode schema = operation.at("/requestBody/content/application~1json/schema");
-        if (schema.has("$ref")) {
-            String ref = schema.get("$ref").asText().replace("#/", "/");
-            schema = document.at(ref);
-        }
-        List<String> names = new ArrayList<>();
-        schema.path("properties").fieldNames().forEachRemaining(names::add);
-        return JSON.valueToTree(names);
+    private String next(List<String> values) {
+        return values.get(turn++ % values.size());
     }
 
-    private HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path.replace(" ", "%20")))
+    /** The template with every parameter naming what exists, but {@code bad} (when given) in place of {@code badParameter}. */
+    private String fill(String template, String badParameter, String bad) {
+        Matcher m = PARAMETER.matcher(template);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = m.group(1).equals(badParameter) ? bad
+                    : existing.getOrDefault(template + " " + m.group(1), existing.getOrDefault(m.group(1), "1"));
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        return m.appendTail(out).toString();
+    }
+
+    /** The properties of the operation's JSON body and their types, following $refs to the schemas. */
+    private static Map<String, String> requestFields(JsonNode document, JsonNode operation) {
+        JsonNode schema = resolve(document, operation.at("/requestBody/content/application~1json/schema"));
+        Map<String, String> fields = new TreeMap<>();
+        schema.path("properties").fields().forEachRemaining(p -> fields.put(p.getKey(), resolve(document, p.getValue()).path("type").asText("other")));
+        return fields;
+    }
+
+    private static JsonNode resolve(JsonNode document, JsonNode schema) {
+        return schema.has("$ref") ? document.at(schema.get("$ref").asText().replace("#/", "/")) : schema;
+    }
+
+    private HttpResponse<String> send(Request r) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + r.path().replace(" ", "%20")))
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", authorization)
                 .header("Content-Type", "application/json");
-        request.method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        request.method(r.method(), r.body().isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(r.body()));
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
