@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -37,7 +38,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class BadEventGenerator {
 
-    public record Report(int badSent, int goodSent, List<String> goodIds, Map<String, String> reasons, Map<String, Variant> sent) {
+    public record Report(int badSent, int goodSent, List<String> goodIds, Map<String, String> reasons, Map<String, Variant> sent,
+            Counted before) {
 
         /**
          * Every bad event was dead-lettered with a reason, and every good one sent between them is
@@ -60,6 +62,30 @@ public final class BadEventGenerator {
             for (String id : goodIds) {
                 await("good event " + id + " applied").atMost(Duration.ofSeconds(60)).until(() -> applied.test(id));
             }
+            if (before != null) {
+                // Exactly: one dead letter counted per bad event, one applied per good one, nothing else.
+                Counted expected = new Counted(before.metrics(), before.topic(), before.deadLettered() + badSent, before.applied() + goodSent);
+                await("the counters").atMost(Duration.ofSeconds(30)).until(() -> {
+                    Counted now = Counted.read(before.metrics(), before.topic());
+                    return now.deadLettered() >= expected.deadLettered() && now.applied() >= expected.applied();
+                });
+                Counted now = Counted.read(before.metrics(), before.topic());
+                if (now.deadLettered() != expected.deadLettered() || now.applied() != expected.applied()) {
+                    throw new AssertionError("events_dead_lettered_total and events_consumed_total{outcome=\"applied\"} for " + before.topic()
+                            + " went from " + before.deadLettered() + " and " + before.applied() + " to " + now.deadLettered() + " and "
+                            + now.applied() + "; expected " + expected.deadLettered() + " and " + expected.applied());
+                }
+            }
+        }
+    }
+
+    /** The service's own counts for a topic, read from its Prometheus metrics. */
+    public record Counted(Supplier<String> metrics, String topic, double deadLettered, double applied) {
+
+        static Counted read(Supplier<String> metrics, String topic) {
+            String exposition = metrics.get();
+            return new Counted(metrics, topic, PrometheusText.value(exposition, "events_dead_lettered_total{topic=\"" + topic + "\"}"),
+                    PrometheusText.value(exposition, "events_consumed_total{outcome=\"applied\",topic=\"" + topic + "\"}"));
         }
     }
 
@@ -79,6 +105,7 @@ public final class BadEventGenerator {
     private final IntFunction<ObjectNode> goodEvent;
     private final List<String> requiredFields;
     private final Map<String, String> invalidValues;
+    private Supplier<String> metrics;
 
     /**
      * @param goodEvent      the i-th good event, a whole envelope
@@ -92,6 +119,12 @@ public final class BadEventGenerator {
         this.goodEvent = goodEvent;
         this.requiredFields = requiredFields;
         this.invalidValues = invalidValues;
+    }
+
+    /** The service's {@code /q/metrics}: the report then also checks the exact increments of its event counters. */
+    public BadEventGenerator countedAt(Supplier<String> metrics) {
+        this.metrics = metrics;
+        return this;
     }
 
     /** Sends at least {@code bad} malformed events, a good one after every ten, and waits for every dead letter. */
@@ -112,6 +145,7 @@ public final class BadEventGenerator {
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         Map<String, Variant> sent = new HashMap<>();
+        Counted before = metrics == null ? null : Counted.read(metrics, topic);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
             for (int n = 0; n < variants.size(); n++) {
                 Variant variant = variants.get(n);
@@ -132,7 +166,7 @@ public final class BadEventGenerator {
             producer.flush();
         }
         Map<String, String> reasons = awaitDeadLetters("bad-" + run + "-", variants.size(), timeout);
-        return new Report(variants.size(), goodSent, goodIds, reasons, sent);
+        return new Report(variants.size(), goodSent, goodIds, reasons, sent, before);
     }
 
     private List<byte[]> mutations(ObjectNode good) {
