@@ -68,7 +68,9 @@ class FlagRolloutCommandTest {
     @Test
     void anotherEnvironmentIsLeftAlone_badStepsGetOneLine() {
         flag("set", FLAG, "10", "--actors", "--environment", "production");
-        // A change to development after it: once the service shows that one, it has fetched since production's.
+        // A change to development after it (from no gates at all): once the service shows that one, it
+        // has fetched since production's.
+        flag("set", FLAG, "false");
         flag("set", FLAG, "true", "--project=acme/marker");
         awaitService(() -> serviceSeesFlag(1, "acme/marker"));
         assertEquals(0, enabledAmong(1_000), "the service reads development: production's 10% of projects reaches none of them");
