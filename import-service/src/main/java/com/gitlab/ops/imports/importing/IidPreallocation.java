@@ -6,13 +6,12 @@ import com.gitlab.ops.imports.iid.InternalIds;
 import com.gitlab.ops.platform.flags.FeatureFlags;
 import com.gitlab.ops.platform.flags.ProjectActor;
 import com.gitlab.ops.platform.outbox.Outbox;
+import com.gitlab.ops.platform.time.Timestamps;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,10 +33,12 @@ public class IidPreallocation {
     private final ObjectMapper mapper;
     private final MeterRegistry registry;
     private final EntityManager em;
+    private final Clock clock;
 
     public IidPreallocation(InternalIds ids, FeatureFlags flags, Outbox outbox, ObjectMapper mapper, MeterRegistry registry,
-            EntityManager em) {
+            EntityManager em, Clock clock) {
         this.em = em;
+        this.clock = clock;
         this.ids = ids;
         this.flags = flags;
         this.outbox = outbox;
@@ -107,7 +108,7 @@ public class IidPreallocation {
         }
     }
 
-    private static void describe(ImportRecord record, ImportStarted start, String eventId) {
+    private void describe(ImportRecord record, ImportStarted start, String eventId) {
         if (record.eventId == null) {
             record.eventId = eventId;
         }
@@ -116,7 +117,7 @@ public class IidPreallocation {
         record.namespaceId = start.namespaceId();
         record.importer = start.importer();
         record.userId = start.userId();
-        record.receivedAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        record.receivedAt = Timestamps.now(clock);
     }
 
     private String json(Map<String, ?> map) {

@@ -9,6 +9,7 @@ import com.gitlab.ops.incident.escalation.EscalationStatusService;
 import com.gitlab.ops.platform.error.ApiException;
 import com.gitlab.ops.platform.error.Causes;
 import com.gitlab.ops.platform.outbox.Outbox;
+import com.gitlab.ops.platform.time.Timestamps;
 import com.gitlab.ops.platform.work.PollingWorker;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -18,10 +19,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -48,12 +48,14 @@ public class EscalationStatusBackfill {
     private final Outbox outbox;
     private final ObjectMapper mapper;
     private final int batchSize;
+    private final Clock clock;
     private final PollingWorker worker;
     private int failures; // consecutive, of the worker's thread only
 
-    public EscalationStatusBackfill(EntityManager em, Outbox outbox, ObjectMapper mapper,
+    public EscalationStatusBackfill(EntityManager em, Outbox outbox, ObjectMapper mapper, Clock clock,
             @ConfigProperty(name = "incident.backfill.batch-size", defaultValue = "10000") int batchSize) {
         this.em = em;
+        this.clock = clock;
         this.outbox = outbox;
         this.mapper = mapper;
         this.batchSize = batchSize;
@@ -73,7 +75,7 @@ public class EscalationStatusBackfill {
         BackfillJob.<BackfillJob>find("state", BackfillJob.RUNNING).firstResultOptional().ifPresent(running -> {
             throw ApiException.conflict("escalation status backfill job " + running.id + " is still running; see /admin/jobs/" + running.id);
         });
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        OffsetDateTime now = OffsetDateTime.now(clock);
         if (rebuild) {
             removeAll();
         }
@@ -106,7 +108,7 @@ public class EscalationStatusBackfill {
             QuarkusTransaction.requiringNew().run(() -> BackfillJob.<BackfillJob>find("state = ?1 order by id", BackfillJob.RUNNING)
                     .firstResultOptional().ifPresent(job -> {
                         job.error = reason;
-                        job.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
+                        job.updatedAt = OffsetDateTime.now(clock);
                         if (giveUp) {
                             job.state = BackfillJob.FAILED;
                         }
@@ -147,7 +149,7 @@ public class EscalationStatusBackfill {
             job.state = BackfillJob.DONE;
             LOG.infof("Escalation status backfill job %d done: %d incidents, %d records written", job.id, job.done, job.created);
         }
-        job.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
+        job.updatedAt = OffsetDateTime.now(clock);
         return BackfillJob.RUNNING.equals(job.state);
     }
 
@@ -161,7 +163,7 @@ public class EscalationStatusBackfill {
      * @return the number of records written
      */
     private int repair(long after, long upTo, boolean rebuild) {
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        OffsetDateTime now = Timestamps.now(clock);
         String with = """
                 -- The id range is repeated on alert so that its index is entered at the range, not
                 -- walked from the start on every batch.

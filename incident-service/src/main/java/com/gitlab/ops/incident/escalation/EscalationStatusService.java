@@ -4,11 +4,11 @@ import com.gitlab.ops.incident.alert.Alert;
 import com.gitlab.ops.incident.incident.Incident;
 import com.gitlab.ops.incident.paging.PendingEscalations;
 import com.gitlab.ops.platform.outbox.Outbox;
+import com.gitlab.ops.platform.time.Timestamps;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,10 +32,12 @@ public class EscalationStatusService {
 
     private final PendingEscalations pending;
     private final Outbox outbox;
+    private final Clock clock;
 
-    public EscalationStatusService(PendingEscalations pending, Outbox outbox) {
+    public EscalationStatusService(PendingEscalations pending, Outbox outbox, Clock clock) {
         this.pending = pending;
         this.outbox = outbox;
+        this.clock = clock;
     }
 
     /**
@@ -48,7 +50,7 @@ public class EscalationStatusService {
     @Transactional(Transactional.TxType.MANDATORY)
     public EscalationState change(Incident incident, EscalationChange change, Reason reason) {
         // Microseconds: what PostgreSQL keeps, so that the event says exactly what is stored.
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        OffsetDateTime now = Timestamps.now(clock);
         Optional<EscalationStatus> existing = EscalationStatus.forIncident(incident.id);
         List<EscalationRules.Outcome> steps = new ArrayList<>();
         EscalationState before = existing.map(EscalationStatus::state).orElse(null);

@@ -1,13 +1,19 @@
 package com.gitlab.ops.incident.incident;
 
+import com.gitlab.ops.platform.time.Timestamps;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.time.Clock;
 
 /** Creates incidents with a number from {@link IncidentIids}, taken before the transaction. */
 @ApplicationScoped
 public class IncidentCreator {
+
+    private final Clock clock;
+
+    public IncidentCreator(Clock clock) {
+        this.clock = clock;
+    }
 
     @Transactional(Transactional.TxType.MANDATORY)
     public Incident create(long projectId, long iid, String projectPath, String title, String severity) {
@@ -17,8 +23,7 @@ public class IncidentCreator {
         incident.projectPath = projectPath;
         incident.title = title;
         incident.severity = severity;
-        // Microseconds: what PostgreSQL keeps, so the answer to the create equals later reads.
-        incident.createdAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        incident.createdAt = Timestamps.now(clock); // the answer to the create equals later reads
         incident.persist();
         return incident;
     }

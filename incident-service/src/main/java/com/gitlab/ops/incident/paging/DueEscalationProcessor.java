@@ -6,18 +6,16 @@ import com.gitlab.ops.incident.escalation.EscalationStatusName;
 import com.gitlab.ops.incident.incident.Incident;
 import com.gitlab.ops.incident.policy.EscalationRule;
 import com.gitlab.ops.platform.outbox.Outbox;
-import com.gitlab.ops.platform.work.PollingWorker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -41,25 +39,23 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class DueEscalationProcessor {
 
     private static final int BATCH = 100;
-    private static final Duration CLEANUP_EVERY = Duration.ofMinutes(10);
 
     private final EntityManager em;
     private final EscalationFlag flag;
     private final Outbox outbox;
-    private final PollingWorker worker;
+    private final Clock clock;
     private final Duration recheckInterval;
     private final Duration heldInterval;
     private final Counter held;
     private final Counter pagedAfterHold;
-    private long lastCleanup = System.nanoTime() - CLEANUP_EVERY.toNanos() - 1; // the worker's thread only
 
-    public DueEscalationProcessor(EntityManager em, EscalationFlag flag, Outbox outbox, MeterRegistry registry,
-            @ConfigProperty(name = "incident.escalations.poll-interval", defaultValue = "PT0.5S") Duration pollInterval,
+    public DueEscalationProcessor(EntityManager em, EscalationFlag flag, Outbox outbox, MeterRegistry registry, Clock clock,
             @ConfigProperty(name = "incident.escalations.recheck-interval", defaultValue = "PT1M") Duration recheckInterval,
             @ConfigProperty(name = "incident.escalations.held-recheck-interval", defaultValue = "PT5S") Duration heldInterval) {
         this.em = em;
         this.flag = flag;
         this.outbox = outbox;
+        this.clock = clock;
         this.recheckInterval = recheckInterval;
         this.heldInterval = heldInterval;
         this.held = Counter.builder("incident.escalations.held")
@@ -68,39 +64,34 @@ public class DueEscalationProcessor {
         this.pagedAfterHold = Counter.builder("incident.escalations.paged.after.hold")
                 .description("Held escalations that paged once the flag was on, the incident still open and the rule still applying")
                 .register(registry);
-        this.worker = new PollingWorker("due-escalations", pollInterval, this::processDue);
     }
 
-    void start(@Observes StartupEvent event) {
-        worker.start();
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        worker.stop(Duration.ofSeconds(10));
-    }
-
+    // Nothing wakes it: what falls due is found by the next run (GitLab's cron runs every minute).
+    @Scheduled(identity = "due-escalations", every = "${incident.escalations.poll-interval:PT1S}",
+            concurrentExecution = ConcurrentExecution.SKIP)
     void processDue() {
-        // Retention, not the due check: escalations a month past due are no longer checked (the
-        // query below), and go at most every ten minutes.
-        if (System.nanoTime() - lastCleanup > CLEANUP_EVERY.toNanos()) {
-            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                    "DELETE FROM pending_escalation WHERE process_at <= now() - interval '1 month'").executeUpdate());
-            lastCleanup = System.nanoTime();
-        }
         int processed;
         do {
             processed = QuarkusTransaction.requiringNew().call(this::processBatch);
         } while (processed == BATCH);
     }
 
+    /** Retention, not the due check: escalations a month past due are no longer checked (below), and go. */
+    @Scheduled(identity = "month-old-escalations", every = "10m", concurrentExecution = ConcurrentExecution.SKIP)
+    void deleteMonthOld() {
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                "DELETE FROM pending_escalation WHERE process_at <= CAST(:now AS timestamptz) - interval '1 month'")
+                .setParameter("now", OffsetDateTime.now(clock)).executeUpdate());
+    }
+
     private int processBatch() {
+        OffsetDateTime now = OffsetDateTime.now(clock);
         @SuppressWarnings("unchecked")
         List<PendingEscalation> due = em.createNativeQuery("""
                         SELECT * FROM pending_escalation
-                        WHERE COALESCE(recheck_at, process_at) <= now() AND process_at > now() - interval '1 month'
+                        WHERE COALESCE(recheck_at, process_at) <= :now AND process_at > CAST(:now AS timestamptz) - interval '1 month'
                         ORDER BY COALESCE(recheck_at, process_at) LIMIT :batch FOR UPDATE SKIP LOCKED""", PendingEscalation.class)
-                .setParameter("batch", BATCH).getResultList();
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+                .setParameter("now", now).setParameter("batch", BATCH).getResultList();
         for (PendingEscalation escalation : due) {
             check(escalation, now);
         }

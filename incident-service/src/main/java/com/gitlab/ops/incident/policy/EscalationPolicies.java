@@ -8,8 +8,8 @@ import com.gitlab.ops.incident.incident.Incident;
 import com.gitlab.ops.platform.error.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,8 +18,10 @@ import java.util.Optional;
 public class EscalationPolicies {
 
     private final EscalationStatusService escalations;
+    private final Clock clock;
 
-    public EscalationPolicies(EscalationStatusService escalations) {
+    public EscalationPolicies(EscalationStatusService escalations, Clock clock) {
+        this.clock = clock;
         this.escalations = escalations;
     }
 
@@ -38,7 +40,7 @@ public class EscalationPolicies {
         policy.projectId = projectId;
         policy.name = request.name().strip();
         policy.description = request.description();
-        policy.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+        policy.createdAt = OffsetDateTime.now(clock);
         int position = 0;
         for (PolicyRequest.Rule r : request.rules()) {
             if ((r.userId() == null) == (r.oncallScheduleId() == null)) {

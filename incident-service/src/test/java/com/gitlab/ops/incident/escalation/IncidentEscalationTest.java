@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gitlab.ops.incident.MovableClock;
 import com.gitlab.ops.testing.ImportServiceResource;
 import com.gitlab.ops.testing.KafkaBrokerResource;
 import com.gitlab.ops.testing.KafkaTestClient;
@@ -58,6 +59,9 @@ class IncidentEscalationTest {
 
     @Inject
     EntityManager em;
+
+    @Inject
+    MovableClock clock;
 
     private final KafkaTestClient kafka = KafkaTestClient.forSharedBroker();
 
@@ -203,15 +207,16 @@ class IncidentEscalationTest {
                 .patch("/api/projects/{p}/incidents/{i}/escalation-status", project, iid).then().statusCode(200);
         given().get("/api/projects/{p}/incidents/{i}/pages", project, iid).then().body("size()", equalTo(0));
 
-        // As if the service had been down past the escalation's time.
-        int moved = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
-                        UPDATE pending_escalation SET process_at = now() - interval '1 minute'
-                        WHERE incident_id = (SELECT id FROM incident WHERE project_id = :p AND iid = :i)""")
-                .setParameter("p", project).setParameter("i", iid).executeUpdate());
-        assertEquals(1, moved);
+        assertEquals(1, pendingEscalations(project, iid, "true"));
 
-        await().atMost(WAIT).untilAsserted(() -> given().get("/api/projects/{p}/incidents/{i}/pages", project, iid).then()
-                .body("size()", equalTo(1)).body("[0].user_id", equalTo(7)));
+        // An hour and a minute later, as if the service had been down past the escalation's time.
+        clock.moveAhead(Duration.ofMinutes(61));
+        try {
+            await().atMost(WAIT).untilAsserted(() -> given().get("/api/projects/{p}/incidents/{i}/pages", project, iid).then()
+                    .body("size()", equalTo(1)).body("[0].user_id", equalTo(7)));
+        } finally {
+            clock.reset();
+        }
     }
 
     /**

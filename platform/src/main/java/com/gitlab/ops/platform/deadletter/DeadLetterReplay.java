@@ -1,6 +1,7 @@
 package com.gitlab.ops.platform.deadletter;
 
 import com.gitlab.ops.platform.error.ApiException;
+import com.gitlab.ops.platform.inbox.KafkaClients;
 import com.gitlab.ops.platform.job.AdminJobs;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,10 +50,12 @@ public class DeadLetterReplay {
 
     private final Config config;
     private final MeterRegistry registry;
+    private final KafkaClients clients;
 
-    public DeadLetterReplay(Config config, MeterRegistry registry) {
+    public DeadLetterReplay(Config config, MeterRegistry registry, KafkaClients clients) {
         this.config = config;
         this.registry = registry;
+        this.clients = clients;
     }
 
     /** Refuses, before any job starts, a topic this service does not consume. */
@@ -151,8 +154,7 @@ public class DeadLetterReplay {
     }
 
     private Properties consumerProperties() {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getValue("kafka.bootstrap.servers", String.class));
+        Properties props = clients.properties();
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -160,8 +162,7 @@ public class DeadLetterReplay {
     }
 
     private Properties producerProperties() {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getValue("kafka.bootstrap.servers", String.class));
+        Properties props = clients.properties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

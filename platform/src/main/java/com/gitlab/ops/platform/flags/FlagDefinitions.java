@@ -3,6 +3,7 @@ package com.gitlab.ops.platform.flags;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.gitlab.ops.platform.config.PlatformConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The definitions of the flags this service evaluates ({@code platform.flags}), read once from
@@ -26,10 +26,9 @@ public class FlagDefinitions {
 
     private final Map<String, FlagDefinition> definitions = new LinkedHashMap<>();
 
-    public FlagDefinitions(@ConfigProperty(name = "platform.flags") Optional<List<String>> flags,
-            @ConfigProperty(name = "platform.flags.definitions", defaultValue = "config/feature_flags") String location) {
-        for (String flag : flags.orElse(List.of())) {
-            definitions.put(flag, read(location + "/" + flag + ".yml", flag));
+    public FlagDefinitions(PlatformConfig config) {
+        for (String flag : config.flags().orElse(List.of())) {
+            definitions.put(flag, read(config.flagDefinitions() + "/" + flag + ".yml", flag));
         }
     }
 

@@ -8,6 +8,7 @@ import io.getunleash.event.UnleashSubscriber;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -29,10 +30,15 @@ public class UnleashFetches implements UnleashSubscriber {
     private volatile Instant lastChangeAt;
     private volatile boolean fromBackup;
     private final Map<String, JsonNode> features = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    public UnleashFetches(Clock clock) {
+        this.clock = clock;
+    }
 
     @Override
     public void togglesFetched(ClientFeaturesResponse response) {
-        lastFetchAt = Instant.now();
+        lastFetchAt = clock.instant();
         switch (response.getStatus()) {
             case CHANGED -> {
                 lastFetch = "changed";

@@ -1,5 +1,6 @@
 package com.gitlab.ops.platform.inbox;
 
+import com.gitlab.ops.platform.config.PlatformConfig;
 import com.gitlab.ops.platform.error.Causes;
 import com.gitlab.ops.platform.error.DataExceptions;
 import com.gitlab.ops.platform.error.Outages;
@@ -23,7 +24,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -57,20 +57,17 @@ public class InboxProcessor {
     private final Duration outageMaxBackoff;
 
     public InboxProcessor(EventEnvelopeParser parser, Inbox inbox, EntityManager em, MeterRegistry registry, OutageWaits outages,
-            DatabaseProbe database,
-            @ConfigProperty(name = "platform.events.retry.max-attempts", defaultValue = "10") int maxAttempts,
-            @ConfigProperty(name = "platform.events.retry.initial-backoff", defaultValue = "PT0.2S") Duration initialBackoff,
-            @ConfigProperty(name = "platform.events.retry.max-backoff", defaultValue = "PT30S") Duration maxBackoff,
-            @ConfigProperty(name = "platform.events.outage.max-backoff", defaultValue = "PT5S") Duration outageMaxBackoff) {
+            DatabaseProbe database, PlatformConfig config) {
         this.parser = parser;
         this.inbox = inbox;
         this.em = em;
         this.registry = registry;
         this.outages = outages;
         this.database = database;
-        this.maxAttempts = maxAttempts;
-        this.initialBackoff = initialBackoff;
-        this.maxBackoff = maxBackoff;
+        this.maxAttempts = config.events().retry().maxAttempts();
+        this.initialBackoff = config.events().retry().initialBackoff();
+        this.maxBackoff = config.events().retry().maxBackoff();
+        Duration outageMaxBackoff = config.events().outage().maxBackoff();
         this.outageMaxBackoff = outageMaxBackoff.compareTo(maxBackoff) < 0 ? outageMaxBackoff : maxBackoff;
     }
 

@@ -1,5 +1,6 @@
 package com.gitlab.ops.platform.inbox;
 
+import com.gitlab.ops.platform.config.PlatformConfig;
 import com.gitlab.ops.platform.error.Causes;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,7 +12,6 @@ import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Node;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -25,14 +25,13 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class KafkaReadiness implements HealthCheck {
 
-    private final String bootstrapServers;
+    private final KafkaClients clients;
     private final Duration timeout;
     private AdminClient admin;
 
-    public KafkaReadiness(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-            @ConfigProperty(name = "platform.kafka.readiness-timeout", defaultValue = "PT3S") Duration timeout) {
-        this.bootstrapServers = bootstrapServers;
-        this.timeout = timeout;
+    public KafkaReadiness(KafkaClients clients, PlatformConfig config) {
+        this.clients = clients;
+        this.timeout = config.kafka().readinessTimeout();
     }
 
     @Override
@@ -55,8 +54,7 @@ public class KafkaReadiness implements HealthCheck {
 
     private synchronized AdminClient admin() {
         if (admin == null) {
-            Properties props = new Properties();
-            props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            Properties props = clients.properties();
             props.put(AdminClientConfig.CLIENT_ID_CONFIG, "readiness");
             props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
             props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());

@@ -1,6 +1,7 @@
 package com.gitlab.ops.platform.inbox;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,9 +21,14 @@ public class OutageWaits {
     }
 
     private final Map<String, Wait> waits = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    public OutageWaits(Clock clock) {
+        this.clock = clock;
+    }
 
     void waiting(String topic, String error, boolean ownPart) {
-        waits.compute(topic, (t, wait) -> new Wait(wait == null ? Instant.now() : wait.since(), error, ownPart));
+        waits.compute(topic, (t, wait) -> new Wait(wait == null ? clock.instant() : wait.since(), error, ownPart));
     }
 
     void over(String topic) {

@@ -9,9 +9,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -37,20 +37,21 @@ public class AdminJobResource {
             return details;
         }
 
-        public static JobView of(AdminJob job, Map<String, Object> more, boolean resumes) {
+        /** @param cutOff a running job that stopped moving and will not resume: shown as interrupted */
+        public static JobView of(AdminJob job, Map<String, Object> more, boolean cutOff) {
             Map<String, Object> details = new LinkedHashMap<>(job.details);
             details.putAll(more);
-            boolean cutOff = !resumes && AdminJob.RUNNING.equals(job.state)
-                    && job.updatedAt.isBefore(OffsetDateTime.now(ZoneOffset.UTC).minus(SILENT));
             return new JobView(job.id, job.kind, cutOff ? "interrupted" : job.state, job.done, job.total, job.error, job.createdAt,
                     job.updatedAt, details);
         }
     }
 
     private final Instance<AdminJobDetails> kinds;
+    private final Clock clock;
 
-    public AdminJobResource(Instance<AdminJobDetails> kinds) {
+    public AdminJobResource(Instance<AdminJobDetails> kinds, Clock clock) {
         this.kinds = kinds;
+        this.clock = clock;
     }
 
     @GET
@@ -67,6 +68,7 @@ public class AdminJobResource {
                 resumes |= kind.resumes();
             }
         }
-        return JobView.of(job, more, resumes);
+        boolean cutOff = !resumes && AdminJob.RUNNING.equals(job.state) && job.updatedAt.isBefore(OffsetDateTime.now(clock).minus(SILENT));
+        return JobView.of(job, more, cutOff);
     }
 }

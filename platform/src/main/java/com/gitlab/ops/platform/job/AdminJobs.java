@@ -5,8 +5,8 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -41,6 +41,11 @@ public class AdminJobs {
         thread.setDaemon(true);
         return thread;
     });
+    private final Clock clock;
+
+    public AdminJobs(Clock clock) {
+        this.clock = clock;
+    }
 
     /** Records a running job of this kind and starts its work; the job as recorded at its start. */
     public AdminJob start(String kind, Map<String, Object> details, Work work) {
@@ -49,7 +54,7 @@ public class AdminJobs {
             created.kind = kind;
             created.state = AdminJob.RUNNING;
             created.details = new LinkedHashMap<>(details);
-            created.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+            created.createdAt = OffsetDateTime.now(clock);
             created.updatedAt = created.createdAt;
             created.persist();
             return created;
@@ -86,13 +91,13 @@ public class AdminJobs {
         }
     }
 
-    private static void update(long id, java.util.function.Consumer<AdminJob> change) {
+    private void update(long id, java.util.function.Consumer<AdminJob> change) {
         QuarkusTransaction.requiringNew().run(() -> {
             AdminJob job = AdminJob.findById(id);
             // A fresh map: Hibernate sees the JSON column changed only when the value is a new one.
             job.details = new LinkedHashMap<>(job.details);
             change.accept(job);
-            job.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
+            job.updatedAt = OffsetDateTime.now(clock);
         });
     }
 

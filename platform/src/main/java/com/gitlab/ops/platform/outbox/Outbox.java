@@ -2,19 +2,19 @@ package com.gitlab.ops.platform.outbox;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.gitlab.ops.platform.config.PlatformConfig;
 import com.gitlab.ops.platform.event.CloudEvent;
+import com.gitlab.ops.platform.time.Timestamps;
 import com.gitlab.ops.platform.work.AfterCommit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
+import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Records an event in the caller's transaction. It reaches Kafka only through {@link OutboxRelay},
@@ -28,14 +28,16 @@ public class Outbox {
     private final AfterCommit afterCommit;
     private final OutboxRelay relay;
     private final String source;
+    private final Clock clock;
 
     public Outbox(EntityManager em, ObjectMapper mapper, AfterCommit afterCommit, OutboxRelay relay,
-            @ConfigProperty(name = "platform.events.source") String source) {
+            PlatformConfig config, Clock clock) {
         this.em = em;
         this.mapper = mapper;
         this.afterCommit = afterCommit;
         this.relay = relay;
-        this.source = source;
+        this.source = config.events().source();
+        this.clock = clock;
     }
 
     /**
@@ -44,7 +46,7 @@ public class Outbox {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public OutboxEvent publish(String topic, String key, String type, Object data) {
-        OffsetDateTime now = now();
+        OffsetDateTime now = Timestamps.now(clock); // an envelope says exactly what is stored
         UUID id = UUID.randomUUID();
         ObjectNode envelope = mapper.createObjectNode()
                 .put("specversion", CloudEvent.SPEC_VERSION)
@@ -80,7 +82,7 @@ public class Outbox {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public int publishAll(String with, String topic, String type, String rows, Map<String, Object> parameters) {
-        OffsetDateTime now = now();
+        OffsetDateTime now = Timestamps.now(clock);
         Query insert = em.createNativeQuery(with + "\n" + """
                 INSERT INTO outbox_event (event_id, topic, message_key, event_type, envelope, created_at)
                 SELECT e.id, :outbox_topic, e.message_key, :outbox_type,
@@ -101,10 +103,5 @@ public class Outbox {
             afterCommit.run(relay::wake);
         }
         return written;
-    }
-
-    // Microseconds: what PostgreSQL keeps, so that an envelope says exactly what is stored.
-    private static OffsetDateTime now() {
-        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     }
 }

@@ -1,5 +1,6 @@
 package com.gitlab.ops.platform.outbox;
 
+import com.gitlab.ops.platform.config.PlatformConfig;
 import com.gitlab.ops.platform.event.CloudEvent;
 import com.gitlab.ops.platform.work.PollingWorker;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,14 +14,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.hibernate.jpa.HibernateHints;
@@ -50,19 +50,18 @@ public class OutboxRelay {
     private final PollingWorker worker;
     private final Optional<Integer> haltAfterSend;
     private final AtomicInteger batchesSent = new AtomicInteger();
+    private final Clock clock;
 
-    public OutboxRelay(EntityManager em, @Channel("outbox") MutinyEmitter<byte[]> emitter, MeterRegistry registry,
-            @ConfigProperty(name = "platform.outbox.batch-size", defaultValue = "500") int batchSize,
-            @ConfigProperty(name = "platform.outbox.send-timeout", defaultValue = "PT30S") Duration sendTimeout,
-            @ConfigProperty(name = "platform.outbox.poll-interval", defaultValue = "PT1S") Duration pollInterval,
-            @ConfigProperty(name = "platform.outbox.fault.halt-after-send") Optional<Integer> haltAfterSend) {
+    public OutboxRelay(EntityManager em, @Channel("outbox") MutinyEmitter<byte[]> emitter, MeterRegistry registry, PlatformConfig config,
+            Clock clock) {
         this.em = em;
+        this.clock = clock;
         this.emitter = emitter;
         this.registry = registry;
-        this.batchSize = batchSize;
-        this.sendTimeout = sendTimeout;
-        this.haltAfterSend = haltAfterSend;
-        this.worker = new PollingWorker("outbox-relay", pollInterval, this::relayPending);
+        this.batchSize = config.outbox().batchSize();
+        this.sendTimeout = config.outbox().sendTimeout();
+        this.haltAfterSend = config.outbox().fault().haltAfterSend();
+        this.worker = new PollingWorker("outbox-relay", config.outbox().pollInterval(), this::relayPending);
     }
 
     void start(@Observes StartupEvent event) {
@@ -128,7 +127,7 @@ public class OutboxRelay {
         // One statement for the batch: a busy outbox (a repair job's million events) is marked as
         // fast as it is sent.
         em.createNativeQuery("UPDATE outbox_event SET published_at = :now WHERE id IN (:ids)")
-                .setParameter("now", OffsetDateTime.now(ZoneOffset.UTC))
+                .setParameter("now", OffsetDateTime.now(clock))
                 .setParameter("ids", batch.stream().map(e -> e.id).toList())
                 .executeUpdate();
         registry.counter("outbox.published").increment(batch.size());

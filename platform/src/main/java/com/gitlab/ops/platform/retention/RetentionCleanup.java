@@ -1,16 +1,14 @@
 package com.gitlab.ops.platform.retention;
 
-import com.gitlab.ops.platform.work.PollingWorker;
+import com.gitlab.ops.platform.config.PlatformConfig;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,27 +25,23 @@ public class RetentionCleanup {
 
     private final EntityManager em;
     private final Duration retention;
-    private final PollingWorker worker;
+    private final Clock clock;
 
-    public RetentionCleanup(EntityManager em,
-            @ConfigProperty(name = "platform.retention.processed-events", defaultValue = "P35D") Duration retention,
-            @ConfigProperty(name = "platform.retention.interval", defaultValue = "PT1H") Duration interval) {
+    public RetentionCleanup(EntityManager em, PlatformConfig config, Clock clock) {
         this.em = em;
-        this.retention = retention;
-        this.worker = new PollingWorker("retention-cleanup", interval, this::deleteExpired);
+        this.retention = config.retention().processedEvents();
+        this.clock = clock;
     }
 
-    void start(@Observes StartupEvent event) {
-        worker.start();
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        worker.stop(Duration.ofSeconds(5));
+    // Nothing wakes it: the scheduler's interval is all it needs (the default is PlatformConfig's).
+    @Scheduled(identity = "retention-cleanup", every = "${platform.retention.interval:PT1H}", concurrentExecution = ConcurrentExecution.SKIP)
+    void onSchedule() {
+        deleteExpired();
     }
 
     /** Deletes what is older than the retention; the number of rows deleted. */
     public long deleteExpired() {
-        OffsetDateTime before = OffsetDateTime.now(ZoneOffset.UTC).minus(retention);
+        OffsetDateTime before = OffsetDateTime.now(clock).minus(retention);
         long deleted = deleteInBatches("""
                 DELETE FROM inbox_event WHERE ctid IN (
                     SELECT ctid FROM inbox_event WHERE processed_at < :before LIMIT :batch)""", before)

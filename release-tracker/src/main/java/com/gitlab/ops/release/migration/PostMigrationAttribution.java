@@ -7,9 +7,9 @@ import com.gitlab.ops.release.pkg.AutoDeployPackage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,8 +44,10 @@ public class PostMigrationAttribution {
     private final EntityManager em;
     private final ReleaseNotes notes;
     private final ReleaseTrackerConfig config;
+    private final Clock clock;
 
-    public PostMigrationAttribution(EntityManager em, ReleaseNotes notes, ReleaseTrackerConfig config) {
+    public PostMigrationAttribution(EntityManager em, ReleaseNotes notes, ReleaseTrackerConfig config, Clock clock) {
+        this.clock = clock;
         this.em = em;
         this.notes = notes;
         this.config = config;
@@ -115,7 +117,7 @@ public class PostMigrationAttribution {
         pkg.postMigrationsError = null;
         pkg.retryAt = null;
         pkg.claimedUntil = null;
-        pkg.resolvedAt = OffsetDateTime.now(ZoneOffset.UTC);
+        pkg.resolvedAt = OffsetDateTime.now(clock);
         reconcileNotes(pkg, touched);
     }
 
@@ -132,7 +134,7 @@ public class PostMigrationAttribution {
         pkg.postMigrationsError = reason;
         pkg.comparedWith = comparedWithId;
         pkg.claimedUntil = null;
-        pkg.retryAt = OffsetDateTime.now(ZoneOffset.UTC).plus(Backoff.after(pkg.attempts, Duration.ofSeconds(2), MAX_BACKOFF));
+        pkg.retryAt = OffsetDateTime.now(clock).plus(Backoff.after(pkg.attempts, Duration.ofSeconds(2), MAX_BACKOFF));
         LOG.warnf("Post-migrations of %s: %s (attempt %d, again at %s)", pkg.version, reason, pkg.attempts, pkg.retryAt);
     }
 

@@ -14,9 +14,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -39,6 +39,7 @@ public class NoteSender {
     private final EntityManager em;
     private final AfterCommit afterCommit;
     private final ReleaseTrackerConfig config;
+    private final Clock clock;
     private final PollingWorker worker;
 
     /** A note this worker owns until the lease ends, as it was when claimed. */
@@ -49,7 +50,8 @@ public class NoteSender {
     record Sent(long issueIid, long gitlabNoteId) {
     }
 
-    public NoteSender(GitLabNotesClient gitlab, EntityManager em, AfterCommit afterCommit, ReleaseTrackerConfig config) {
+    public NoteSender(GitLabNotesClient gitlab, EntityManager em, AfterCommit afterCommit, ReleaseTrackerConfig config, Clock clock) {
+        this.clock = clock;
         this.gitlab = gitlab;
         this.em = em;
         this.afterCommit = afterCommit;
@@ -130,7 +132,7 @@ public class NoteSender {
     private void recordSent(Claim claim, Sent sent) {
         // Locked: a correction being made now is either committed before this reads the revision, or waits.
         ReleaseNote note = em.find(ReleaseNote.class, claim.noteId(), LockModeType.PESSIMISTIC_WRITE);
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        OffsetDateTime now = OffsetDateTime.now(clock);
         note.claimedUntil = null;
         note.issueIid = sent.issueIid();
         note.gitlabNoteId = sent.gitlabNoteId();
@@ -151,7 +153,7 @@ public class NoteSender {
     private void recordFailure(Claim claim, Exception e) {
         ReleaseNote note = em.find(ReleaseNote.class, claim.noteId(), LockModeType.PESSIMISTIC_WRITE);
         note.claimedUntil = null;
-        note.nextAttemptAt = OffsetDateTime.now(ZoneOffset.UTC).plus(Backoff.after(note.attempts, Duration.ofSeconds(1), MAX_BACKOFF));
+        note.nextAttemptAt = OffsetDateTime.now(clock).plus(Backoff.after(note.attempts, Duration.ofSeconds(1), MAX_BACKOFF));
         // GitLab's own failures say what GitLab answered; anything else (the record step) says its root cause.
         note.lastError = e instanceof IOException && e.getMessage() != null ? e.getMessage() : Causes.describe(e);
         LOG.warnf("Note for %s on release %s not sent (attempt %d, again at %s): %s", claim.packageVersion(), claim.release(),

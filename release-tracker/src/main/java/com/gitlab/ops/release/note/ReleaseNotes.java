@@ -7,8 +7,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
+import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +32,10 @@ public class ReleaseNotes {
     private final FeatureFlags flags;
     private final ReleaseTrackerConfig config;
     private final NoteSender sender;
+    private final Clock clock;
 
-    public ReleaseNotes(EntityManager em, FeatureFlags flags, ReleaseTrackerConfig config, NoteSender sender) {
+    public ReleaseNotes(EntityManager em, FeatureFlags flags, ReleaseTrackerConfig config, NoteSender sender, Clock clock) {
+        this.clock = clock;
         this.em = em;
         this.flags = flags;
         this.config = config;
@@ -45,7 +47,7 @@ public class ReleaseNotes {
     public void sync(AutoDeployPackage pkg, List<String> files) {
         // Locked: a sender claiming or recording it meanwhile must not be overwritten, nor overwrite this.
         ReleaseNote note = ReleaseNote.<ReleaseNote>find("packageId", pkg.id).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        OffsetDateTime now = OffsetDateTime.now(clock);
         if (note == null) {
             if (files.isEmpty() || !flags.isEnabled(FLAG)) {
                 return;

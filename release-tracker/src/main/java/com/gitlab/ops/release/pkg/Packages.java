@@ -3,17 +3,19 @@ package com.gitlab.ops.release.pkg;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 
 /** The packages the tracker knows: each version once. */
 @ApplicationScoped
 public class Packages {
 
     private final EntityManager em;
+    private final Clock clock;
 
-    public Packages(EntityManager em) {
+    public Packages(EntityManager em, Clock clock) {
         this.em = em;
+        this.clock = clock;
     }
 
     /** The package of this version, recorded the first time it is seen. */
@@ -24,7 +26,7 @@ public class Packages {
                         VALUES (:version, :release, :builtAt, :gitlab, :omnibus, :now) ON CONFLICT (version) DO NOTHING""")
                 .setParameter("version", version.value()).setParameter("release", version.release())
                 .setParameter("builtAt", version.builtAt()).setParameter("gitlab", version.gitlabCommit())
-                .setParameter("omnibus", version.omnibusCommit()).setParameter("now", OffsetDateTime.now(ZoneOffset.UTC))
+                .setParameter("omnibus", version.omnibusCommit()).setParameter("now", OffsetDateTime.now(clock))
                 .executeUpdate();
         return AutoDeployPackage.findByVersion(version.value()).orElseThrow();
     }

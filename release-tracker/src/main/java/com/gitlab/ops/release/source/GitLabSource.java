@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -42,10 +43,12 @@ public class GitLabSource {
     private final ReleaseTrackerConfig config;
     private final Counter fetchFailures;
     private Git git;
+    private final Clock clock;
     private Instant lastFetch = Instant.EPOCH;
 
-    public GitLabSource(ReleaseTrackerConfig config, MeterRegistry registry) {
+    public GitLabSource(ReleaseTrackerConfig config, MeterRegistry registry, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.fetchFailures = Counter.builder("release.tracker.repository.fetch.failures")
                 .description("Clones and fetches of the GitLab source repository that failed").register(registry);
     }
@@ -80,7 +83,7 @@ public class GitLabSource {
     public synchronized Optional<SourceCommit> commit(String sha) throws GitLabSourceException {
         Repository repository = open().getRepository();
         ObjectId id = find(repository, sha);
-        if (id == null && isRemote() && lastFetch.plus(LOOKUP_FETCH_INTERVAL).isBefore(Instant.now())) {
+        if (id == null && isRemote() && lastFetch.plus(LOOKUP_FETCH_INTERVAL).isBefore(clock.instant())) {
             fetch();
             id = find(repository, sha);
         }
@@ -163,7 +166,7 @@ public class GitLabSource {
     }
 
     private void fetch() throws GitLabSourceException {
-        lastFetch = Instant.now();
+        lastFetch = clock.instant();
         try {
             git.fetch().setRemote("origin").setTimeout(timeoutSeconds()).call();
         } catch (GitAPIException | RuntimeException e) {

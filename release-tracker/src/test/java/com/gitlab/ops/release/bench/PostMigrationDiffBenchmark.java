@@ -37,7 +37,7 @@ public final class PostMigrationDiffBenchmark {
         String from = git(dir, "rev-parse", "--short=11", "base").trim();
         String to = git(dir, "rev-parse", "--short=11", "master").trim();
 
-        GitLabSource finder = new GitLabSource(config(dir), new SimpleMeterRegistry());
+        GitLabSource finder = new GitLabSource(config(dir), new SimpleMeterRegistry(), java.time.Clock.systemUTC());
         long coldStart = System.nanoTime();
         int found = finder.postMigrationsAdded(from, to).size();
         double cold = (System.nanoTime() - coldStart) / 1e6;

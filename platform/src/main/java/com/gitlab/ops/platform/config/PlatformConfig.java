@@ -1,0 +1,93 @@
+package com.gitlab.ops.platform.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every setting of the platform, in one place: {@code platform.*} in a service's
+ * {@code application.properties}, each overridable by its environment variable
+ * ({@code platform.events.retry.max-attempts} is {@code PLATFORM_EVENTS_RETRY_MAX_ATTEMPTS}).
+ */
+@ConfigMapping(prefix = "platform")
+public interface PlatformConfig {
+
+    /** The flags the service evaluates; it does not start without their definitions. */
+    Optional<List<String>> flags();
+
+    /** Where the flags' definitions are, on the classpath ({@code <name>.yml} each). */
+    @WithDefault("config/feature_flags")
+    String flagDefinitions();
+
+    Events events();
+
+    Outbox outbox();
+
+    Retention retention();
+
+    Kafka kafka();
+
+    interface Events {
+
+        /** The CloudEvents {@code source} of the service's events out, e.g. {@code /gitlab/import-service}. */
+        String source();
+
+        Retry retry();
+
+        Outage outage();
+
+        /** An event that fails for a reason of its own: retried so, then dead-lettered. */
+        interface Retry {
+            @WithDefault("10")
+            int maxAttempts();
+
+            @WithDefault("PT0.2S")
+            Duration initialBackoff();
+
+            @WithDefault("PT30S")
+            Duration maxBackoff();
+        }
+
+        /** An outage (database, a service depended on) is waited out, retrying at most this far apart. */
+        interface Outage {
+            @WithDefault("PT5S")
+            Duration maxBackoff();
+        }
+    }
+
+    interface Outbox {
+        @WithDefault("500")
+        int batchSize();
+
+        @WithDefault("PT30S")
+        Duration sendTimeout();
+
+        /** How often the relay looks without being woken (a commit wakes it at once). */
+        @WithDefault("PT1S")
+        Duration pollInterval();
+
+        Fault fault();
+
+        /** For the fault suite only: the relay halts after this many sends, before marking them. */
+        interface Fault {
+            Optional<Integer> haltAfterSend();
+        }
+    }
+
+    interface Retention {
+        /** How long an inbox row (an event id seen) and a published outbox row are kept. */
+        @WithDefault("P35D")
+        Duration processedEvents();
+
+        @WithDefault("PT1H")
+        Duration interval();
+    }
+
+    interface Kafka {
+        /** How long readiness waits for the broker to answer. */
+        @WithDefault("PT3S")
+        Duration readinessTimeout();
+    }
+}
