@@ -4,7 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
 import com.gitlab.ops.imports.importing.IidPreallocation;
-import com.gitlab.ops.platform.flags.FeatureFlags;
+import com.gitlab.ops.platform.flags.FeatureFlagService;
 import com.gitlab.ops.platform.flags.ProjectActor;
 import com.gitlab.ops.testing.CloudEvents;
 import com.gitlab.ops.testing.KafkaTestClient;
@@ -31,7 +31,7 @@ public final class ImportServiceTestSupport {
     }
 
     public static boolean serviceSeesFlag(long projectId, String path) {
-        return Arc.container().instance(FeatureFlags.class).get().isEnabled(FLAG, new ProjectActor(projectId, path));
+        return Arc.container().instance(FeatureFlagService.class).get().isEnabled(FLAG, new ProjectActor(projectId, path));
     }
 
     /**

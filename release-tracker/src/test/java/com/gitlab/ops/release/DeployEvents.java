@@ -3,8 +3,8 @@ package com.gitlab.ops.release;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
-import com.gitlab.ops.platform.flags.FeatureFlags;
-import com.gitlab.ops.release.note.ReleaseNotes;
+import com.gitlab.ops.platform.flags.FeatureFlagService;
+import com.gitlab.ops.release.note.ReleaseNoteService;
 import com.gitlab.ops.testing.CloudEvents;
 import com.gitlab.ops.testing.KafkaTestClient;
 import com.gitlab.ops.testing.UnleashServer;
@@ -42,13 +42,13 @@ public final class DeployEvents {
     }
 
     /** Turns {@code post_deploy_migrations_note} on or off in the real Unleash, and waits until the service sees it. */
-    public static void noteFlag(FeatureFlags flags, boolean on) {
+    public static void noteFlag(FeatureFlagService flags, boolean on) {
         if (on) {
-            UnleashServer.shared().admin().enable(ReleaseNotes.FLAG);
+            UnleashServer.shared().admin().enable(ReleaseNoteService.FLAG);
         } else {
-            UnleashServer.shared().admin().disable(ReleaseNotes.FLAG);
+            UnleashServer.shared().admin().disable(ReleaseNoteService.FLAG);
         }
-        await().atMost(WAIT).until(() -> flags.isEnabled(ReleaseNotes.FLAG) == on);
+        await().atMost(WAIT).until(() -> flags.isEnabled(ReleaseNoteService.FLAG) == on);
     }
 
     /** A package of this release, built a minute after the previous one made here, at that GitLab commit. */

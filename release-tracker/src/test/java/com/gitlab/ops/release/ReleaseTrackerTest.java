@@ -12,7 +12,7 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.gitlab.ops.platform.flags.FeatureFlags;
+import com.gitlab.ops.platform.flags.FeatureFlagService;
 import com.gitlab.ops.testing.KafkaBrokerResource;
 import com.gitlab.ops.testing.KafkaTestClient;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
@@ -50,7 +50,7 @@ class ReleaseTrackerTest {
     String gitlabUrl;
 
     @Inject
-    FeatureFlags flags;
+    FeatureFlagService flags;
 
     @Inject
     EntityManager em;

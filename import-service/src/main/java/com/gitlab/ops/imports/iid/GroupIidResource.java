@@ -16,15 +16,15 @@ import java.util.concurrent.CompletionStage;
 @Produces(MediaType.APPLICATION_JSON)
 public class GroupIidResource {
 
-    private final IidCounters counters;
+    private final IidCounterService counters;
 
-    public GroupIidResource(IidCounters counters) {
+    public GroupIidResource(IidCounterService counters) {
         this.counters = counters;
     }
 
     @POST
     @Path("/next")
-    public CompletionStage<IidCounters.Iid> next(@PathParam("groupId") long groupId, @PathParam("usage") String usage) {
+    public CompletionStage<IidCounterService.Iid> next(@PathParam("groupId") long groupId, @PathParam("usage") String usage) {
         return counters.next(IidUsage.require(IidScope.GROUP, groupId, usage));
     }
 
@@ -32,12 +32,12 @@ public class GroupIidResource {
     @Path("/track")
     @Consumes(MediaType.APPLICATION_JSON)
     @Transactional
-    public IidCounters.LastValue track(@PathParam("groupId") long groupId, @PathParam("usage") String usage, JsonNode body) {
+    public IidCounterService.LastValue track(@PathParam("groupId") long groupId, @PathParam("usage") String usage, JsonNode body) {
         return counters.track(IidUsage.require(IidScope.GROUP, groupId, usage), body);
     }
 
     @GET
-    public IidCounters.LastValue get(@PathParam("groupId") long groupId, @PathParam("usage") String usage) {
+    public IidCounterService.LastValue get(@PathParam("groupId") long groupId, @PathParam("usage") String usage) {
         return counters.get(IidUsage.require(IidScope.GROUP, groupId, usage));
     }
 }

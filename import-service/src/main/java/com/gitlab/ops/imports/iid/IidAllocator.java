@@ -27,10 +27,10 @@ public class IidAllocator {
     }
 
     private final ConcurrentHashMap<Counter, Waiting> waiting = new ConcurrentHashMap<>();
-    private final InternalIds ids;
+    private final InternalIdRepository ids;
     private final int maxBatch;
 
-    public IidAllocator(InternalIds ids, @ConfigProperty(name = "import.iids.max-batch", defaultValue = "1000") int maxBatch) {
+    public IidAllocator(InternalIdRepository ids, @ConfigProperty(name = "import.iids.max-batch", defaultValue = "1000") int maxBatch) {
         this.ids = ids;
         this.maxBatch = maxBatch;
     }

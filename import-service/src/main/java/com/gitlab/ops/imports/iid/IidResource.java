@@ -16,16 +16,16 @@ import java.util.concurrent.CompletionStage;
 @Produces(MediaType.APPLICATION_JSON)
 public class IidResource {
 
-    private final IidCounters counters;
+    private final IidCounterService counters;
 
-    public IidResource(IidCounters counters) {
+    public IidResource(IidCounterService counters) {
         this.counters = counters;
     }
 
     /** Never the same number twice for a project and usage, under any concurrency. */
     @POST
     @Path("/next")
-    public CompletionStage<IidCounters.Iid> next(@PathParam("projectId") long projectId, @PathParam("usage") String usage) {
+    public CompletionStage<IidCounterService.Iid> next(@PathParam("projectId") long projectId, @PathParam("usage") String usage) {
         return counters.next(IidUsage.require(IidScope.PROJECT, projectId, usage));
     }
 
@@ -34,12 +34,12 @@ public class IidResource {
     @Path("/track")
     @Consumes(MediaType.APPLICATION_JSON)
     @Transactional
-    public IidCounters.LastValue track(@PathParam("projectId") long projectId, @PathParam("usage") String usage, JsonNode body) {
+    public IidCounterService.LastValue track(@PathParam("projectId") long projectId, @PathParam("usage") String usage, JsonNode body) {
         return counters.track(IidUsage.require(IidScope.PROJECT, projectId, usage), body);
     }
 
     @GET
-    public IidCounters.LastValue get(@PathParam("projectId") long projectId, @PathParam("usage") String usage) {
+    public IidCounterService.LastValue get(@PathParam("projectId") long projectId, @PathParam("usage") String usage) {
         return counters.get(IidUsage.require(IidScope.PROJECT, projectId, usage));
     }
 }

@@ -2,8 +2,8 @@ package com.gitlab.ops.imports.importing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.gitlab.ops.imports.iid.InternalIds;
-import com.gitlab.ops.platform.flags.FeatureFlags;
+import com.gitlab.ops.imports.iid.InternalIdRepository;
+import com.gitlab.ops.platform.flags.FeatureFlagService;
 import com.gitlab.ops.platform.flags.ProjectActor;
 import com.gitlab.ops.platform.outbox.Outbox;
 import com.gitlab.ops.platform.time.Timestamps;
@@ -27,15 +27,15 @@ public class IidPreallocation {
 
     public static final String FLAG = "importer_preallocate_iids";
 
-    private final InternalIds ids;
-    private final FeatureFlags flags;
+    private final InternalIdRepository ids;
+    private final FeatureFlagService flags;
     private final Outbox outbox;
     private final ObjectMapper mapper;
     private final MeterRegistry registry;
     private final EntityManager em;
     private final Clock clock;
 
-    public IidPreallocation(InternalIds ids, FeatureFlags flags, Outbox outbox, ObjectMapper mapper, MeterRegistry registry,
+    public IidPreallocation(InternalIdRepository ids, FeatureFlagService flags, Outbox outbox, ObjectMapper mapper, MeterRegistry registry,
             EntityManager em, Clock clock) {
         this.em = em;
         this.clock = clock;

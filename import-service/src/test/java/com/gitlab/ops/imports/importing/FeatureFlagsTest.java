@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.gitlab.ops.platform.flags.FeatureFlags;
+import com.gitlab.ops.platform.flags.FeatureFlagService;
 import com.gitlab.ops.platform.flags.ProjectActor;
 import com.gitlab.ops.testing.KafkaBrokerResource;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
@@ -40,7 +40,7 @@ class FeatureFlagsTest {
     private static final ProjectActor OTHER = new ProjectActor(13083, "gitlab-org/gitlab-foss");
 
     @Inject
-    FeatureFlags flags;
+    FeatureFlagService flags;
 
     private final UnleashAdmin unleash = UnleashServer.shared().admin();
 

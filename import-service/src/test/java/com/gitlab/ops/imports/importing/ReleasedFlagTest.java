@@ -42,7 +42,7 @@ class ReleasedFlagTest {
     public static class Released implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("platform.flags.definitions", "released-flags");
+            return Map.of("platform.flag-definitions", "released-flags");
         }
     }
 

@@ -1,6 +1,6 @@
 package com.gitlab.ops.incident.alert;
 
-import com.gitlab.ops.incident.incident.IncidentIids;
+import com.gitlab.ops.incident.incident.IncidentIidAllocator;
 import com.gitlab.ops.platform.event.CloudEvent;
 import com.gitlab.ops.platform.inbox.EventHandler;
 import com.gitlab.ops.platform.inbox.InboxProcessor;
@@ -20,7 +20,7 @@ public class AlertEventsConsumer {
 
     private final InboxProcessor processor;
     private final AlertSync sync;
-    private final IncidentIids iids;
+    private final IncidentIidAllocator iids;
     private final EventHandler alertUpdated = new EventHandler() {
         /** Never called: the inbox applies what {@link #prepare} gives, which took the incident's number outside the transaction. */
         @Override
@@ -37,7 +37,7 @@ public class AlertEventsConsumer {
         }
     };
 
-    public AlertEventsConsumer(InboxProcessor processor, AlertSync sync, IncidentIids iids) {
+    public AlertEventsConsumer(InboxProcessor processor, AlertSync sync, IncidentIidAllocator iids) {
         this.processor = processor;
         this.sync = sync;
         this.iids = iids;

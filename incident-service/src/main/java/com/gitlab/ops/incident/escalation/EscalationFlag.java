@@ -1,7 +1,7 @@
 package com.gitlab.ops.incident.escalation;
 
 import com.gitlab.ops.platform.error.ApiException;
-import com.gitlab.ops.platform.flags.FeatureFlags;
+import com.gitlab.ops.platform.flags.FeatureFlagService;
 import com.gitlab.ops.platform.flags.ProjectActor;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -11,9 +11,9 @@ public class EscalationFlag {
 
     public static final String NAME = "incident_escalations";
 
-    private final FeatureFlags flags;
+    private final FeatureFlagService flags;
 
-    public EscalationFlag(FeatureFlags flags) {
+    public EscalationFlag(FeatureFlagService flags) {
         this.flags = flags;
     }
 

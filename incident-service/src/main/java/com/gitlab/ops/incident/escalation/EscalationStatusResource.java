@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitlab.ops.incident.alert.Alert;
 import com.gitlab.ops.incident.incident.Incident;
 import com.gitlab.ops.incident.incident.Incidents;
-import com.gitlab.ops.incident.policy.EscalationPolicies;
+import com.gitlab.ops.incident.policy.EscalationPolicyService;
 import com.gitlab.ops.platform.error.ApiException;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
@@ -30,10 +30,10 @@ public class EscalationStatusResource {
     private static final Set<String> FIELDS = Set.of("status", "policy_id");
 
     private final EscalationStatusService escalations;
-    private final EscalationPolicies policies;
+    private final EscalationPolicyService policies;
     private final EscalationFlag flag;
 
-    public EscalationStatusResource(EscalationStatusService escalations, EscalationPolicies policies, EscalationFlag flag) {
+    public EscalationStatusResource(EscalationStatusService escalations, EscalationPolicyService policies, EscalationFlag flag) {
         this.escalations = escalations;
         this.policies = policies;
         this.flag = flag;

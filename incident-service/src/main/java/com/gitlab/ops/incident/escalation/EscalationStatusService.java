@@ -2,7 +2,7 @@ package com.gitlab.ops.incident.escalation;
 
 import com.gitlab.ops.incident.alert.Alert;
 import com.gitlab.ops.incident.incident.Incident;
-import com.gitlab.ops.incident.paging.PendingEscalations;
+import com.gitlab.ops.incident.paging.EscalationScheduler;
 import com.gitlab.ops.platform.outbox.Outbox;
 import com.gitlab.ops.platform.time.Timestamps;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,11 +30,11 @@ public class EscalationStatusService {
         }
     }
 
-    private final PendingEscalations pending;
+    private final EscalationScheduler pending;
     private final Outbox outbox;
     private final Clock clock;
 
-    public EscalationStatusService(PendingEscalations pending, Outbox outbox, Clock clock) {
+    public EscalationStatusService(EscalationScheduler pending, Outbox outbox, Clock clock) {
         this.pending = pending;
         this.outbox = outbox;
         this.clock = clock;

@@ -5,7 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 
-/** Creates incidents with a number from {@link IncidentIids}, taken before the transaction. */
+/** Creates incidents with a number from {@link IncidentIidAllocator}, taken before the transaction. */
 @ApplicationScoped
 public class IncidentCreator {
 

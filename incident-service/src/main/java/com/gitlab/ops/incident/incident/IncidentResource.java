@@ -4,7 +4,7 @@ import com.gitlab.ops.incident.escalation.EscalationChange;
 import com.gitlab.ops.incident.escalation.EscalationFlag;
 import com.gitlab.ops.incident.escalation.EscalationStatusName;
 import com.gitlab.ops.incident.escalation.EscalationStatusService;
-import com.gitlab.ops.incident.policy.EscalationPolicies;
+import com.gitlab.ops.incident.policy.EscalationPolicyService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
@@ -24,13 +24,13 @@ import java.util.Optional;
 @Consumes(MediaType.APPLICATION_JSON)
 public class IncidentResource {
 
-    private final IncidentIids iids;
+    private final IncidentIidAllocator iids;
     private final IncidentCreator creator;
     private final EscalationStatusService escalations;
-    private final EscalationPolicies policies;
+    private final EscalationPolicyService policies;
     private final EscalationFlag flag;
 
-    public IncidentResource(IncidentIids iids, IncidentCreator creator, EscalationStatusService escalations, EscalationPolicies policies,
+    public IncidentResource(IncidentIidAllocator iids, IncidentCreator creator, EscalationStatusService escalations, EscalationPolicyService policies,
             EscalationFlag flag) {
         this.iids = iids;
         this.creator = creator;

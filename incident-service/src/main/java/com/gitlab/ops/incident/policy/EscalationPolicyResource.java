@@ -21,9 +21,9 @@ import java.util.List;
 @Consumes(MediaType.APPLICATION_JSON)
 public class EscalationPolicyResource {
 
-    private final EscalationPolicies policies;
+    private final EscalationPolicyService policies;
 
-    public EscalationPolicyResource(EscalationPolicies policies) {
+    public EscalationPolicyResource(EscalationPolicyService policies) {
         this.policies = policies;
     }
 

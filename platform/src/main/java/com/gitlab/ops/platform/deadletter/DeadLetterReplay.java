@@ -1,8 +1,8 @@
 package com.gitlab.ops.platform.deadletter;
 
 import com.gitlab.ops.platform.error.ApiException;
-import com.gitlab.ops.platform.inbox.KafkaClients;
-import com.gitlab.ops.platform.job.AdminJobs;
+import com.gitlab.ops.platform.inbox.KafkaClientConfig;
+import com.gitlab.ops.platform.job.AdminJobRunner;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -50,9 +50,9 @@ public class DeadLetterReplay {
 
     private final Config config;
     private final MeterRegistry registry;
-    private final KafkaClients clients;
+    private final KafkaClientConfig clients;
 
-    public DeadLetterReplay(Config config, MeterRegistry registry, KafkaClients clients) {
+    public DeadLetterReplay(Config config, MeterRegistry registry, KafkaClientConfig clients) {
         this.config = config;
         this.registry = registry;
         this.clients = clients;
@@ -67,7 +67,7 @@ public class DeadLetterReplay {
     }
 
     /** Replays the selection, reporting progress (records read of those there when it started) as it goes. */
-    public Result replay(String topic, Selection selection, AdminJobs.Progress progress) {
+    public Result replay(String topic, Selection selection, AdminJobRunner.Progress progress) {
         requireConsumed(topic);
         String dlq = topic + ".dlq";
         int replayed = 0;

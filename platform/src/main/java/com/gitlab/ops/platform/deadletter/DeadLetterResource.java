@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitlab.ops.platform.error.ApiException;
 import com.gitlab.ops.platform.job.AdminJob;
 import com.gitlab.ops.platform.job.AdminJobResource;
-import com.gitlab.ops.platform.job.AdminJobs;
+import com.gitlab.ops.platform.job.AdminJobRunner;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -35,9 +35,9 @@ public class DeadLetterResource {
     public static final String KIND = "dead_letter_replay";
 
     private final DeadLetterReplay replay;
-    private final AdminJobs jobs;
+    private final AdminJobRunner jobs;
 
-    public DeadLetterResource(DeadLetterReplay replay, AdminJobs jobs) {
+    public DeadLetterResource(DeadLetterReplay replay, AdminJobRunner jobs) {
         this.replay = replay;
         this.jobs = jobs;
     }

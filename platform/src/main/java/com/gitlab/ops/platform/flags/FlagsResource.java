@@ -20,11 +20,11 @@ import java.util.TreeMap;
 @Produces(MediaType.APPLICATION_JSON)
 public class FlagsResource {
 
-    private final FlagDefinitions definitions;
-    private final UnleashFetches fetches;
+    private final FlagDefinitionRegistry definitions;
+    private final UnleashFetchMonitor fetches;
     private final MeterRegistry registry;
 
-    public FlagsResource(FlagDefinitions definitions, UnleashFetches fetches, MeterRegistry registry) {
+    public FlagsResource(FlagDefinitionRegistry definitions, UnleashFetchMonitor fetches, MeterRegistry registry) {
         this.definitions = definitions;
         this.fetches = fetches;
         this.registry = registry;
@@ -60,7 +60,7 @@ public class FlagsResource {
 
     private Map<String, Long> evaluations(String flag) {
         Map<String, Long> byResult = new TreeMap<>(Map.of("true", 0L, "false", 0L));
-        for (Counter counter : registry.find(FeatureFlags.EVALUATIONS).tag("flag", flag).counters()) {
+        for (Counter counter : registry.find(FeatureFlagService.EVALUATIONS).tag("flag", flag).counters()) {
             byResult.merge(counter.getId().getTag("result"), (long) counter.count(), Long::sum);
         }
         return byResult;

@@ -13,9 +13,9 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class ConsumersReadiness implements HealthCheck {
 
-    private final OutageWaits waits;
+    private final OutageTracker waits;
 
-    public ConsumersReadiness(OutageWaits waits) {
+    public ConsumersReadiness(OutageTracker waits) {
         this.waits = waits;
     }
 

@@ -36,7 +36,7 @@ import org.jboss.logging.Logger;
  * goes on.
  * An outage (the database, or another service it needs, cannot be reached: {@link Outages}) is not
  * the event's fault: the consumer waits it out, retrying with backoff for as long as it lasts, with
- * readiness DOWN meanwhile ({@link OutageWaits}), and dead-letters nothing for it. Anything else (a
+ * readiness DOWN meanwhile ({@link OutageTracker}), and dead-letters nothing for it. Anything else (a
  * deadlock, a bug) is retried with backoff up to {@code platform.events.retry.max-attempts}, then
  * dead-lettered with the cause, so that it is never silent.
  */
@@ -49,14 +49,14 @@ public class InboxProcessor {
     private final Inbox inbox;
     private final EntityManager em;
     private final MeterRegistry registry;
-    private final OutageWaits outages;
+    private final OutageTracker outages;
     private final DatabaseProbe database;
     private final int maxAttempts;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final Duration outageMaxBackoff;
 
-    public InboxProcessor(EventEnvelopeParser parser, Inbox inbox, EntityManager em, MeterRegistry registry, OutageWaits outages,
+    public InboxProcessor(EventEnvelopeParser parser, Inbox inbox, EntityManager em, MeterRegistry registry, OutageTracker outages,
             DatabaseProbe database, PlatformConfig config) {
         this.parser = parser;
         this.inbox = inbox;

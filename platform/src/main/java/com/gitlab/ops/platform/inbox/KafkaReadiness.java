@@ -25,11 +25,11 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class KafkaReadiness implements HealthCheck {
 
-    private final KafkaClients clients;
+    private final KafkaClientConfig clients;
     private final Duration timeout;
     private AdminClient admin;
 
-    public KafkaReadiness(KafkaClients clients, PlatformConfig config) {
+    public KafkaReadiness(KafkaClientConfig clients, PlatformConfig config) {
         this.clients = clients;
         this.timeout = config.kafka().readinessTimeout();
     }

@@ -6,7 +6,7 @@ import com.gitlab.ops.release.migration.PostMigrationResolver;
 import com.gitlab.ops.release.pkg.AutoDeployPackage;
 import com.gitlab.ops.release.pkg.InvalidPackageVersionException;
 import com.gitlab.ops.release.pkg.PackageVersion;
-import com.gitlab.ops.release.pkg.Packages;
+import com.gitlab.ops.release.pkg.PackageRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -22,12 +22,12 @@ import java.util.List;
 public class DeployTracker {
 
     private final EntityManager em;
-    private final Packages packages;
+    private final PackageRepository packages;
     private final PostMigrationAttribution attribution;
     private final PostMigrationResolver resolver;
     private final ReleaseTrackerConfig config;
 
-    public DeployTracker(EntityManager em, Packages packages, PostMigrationAttribution attribution, PostMigrationResolver resolver,
+    public DeployTracker(EntityManager em, PackageRepository packages, PostMigrationAttribution attribution, PostMigrationResolver resolver,
             ReleaseTrackerConfig config) {
         this.em = em;
         this.packages = packages;

@@ -2,7 +2,7 @@ package com.gitlab.ops.release.migration;
 
 import com.gitlab.ops.platform.work.Backoff;
 import com.gitlab.ops.release.deploy.ReleaseTrackerConfig;
-import com.gitlab.ops.release.note.ReleaseNotes;
+import com.gitlab.ops.release.note.ReleaseNoteService;
 import com.gitlab.ops.release.pkg.AutoDeployPackage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -42,11 +42,11 @@ public class PostMigrationAttribution {
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
 
     private final EntityManager em;
-    private final ReleaseNotes notes;
+    private final ReleaseNoteService notes;
     private final ReleaseTrackerConfig config;
     private final Clock clock;
 
-    public PostMigrationAttribution(EntityManager em, ReleaseNotes notes, ReleaseTrackerConfig config, Clock clock) {
+    public PostMigrationAttribution(EntityManager em, ReleaseNoteService notes, ReleaseTrackerConfig config, Clock clock) {
         this.clock = clock;
         this.em = em;
         this.notes = notes;

@@ -117,7 +117,7 @@ public class NoteSender {
         if (claim.gitlabNoteId() != null && gitlab.edit(issue, claim.gitlabNoteId(), claim.body())) {
             return new Sent(issue, claim.gitlabNoteId());
         }
-        Optional<GitLabNotesClient.Note> posted = gitlab.findNote(issue, ReleaseNotes.marker(claim.packageVersion()));
+        Optional<GitLabNotesClient.Note> posted = gitlab.findNote(issue, ReleaseNoteService.marker(claim.packageVersion()));
         if (posted.isPresent()) {
             LOG.infof("Note for %s was on release issue %d already (note %d): recorded, not posted again", claim.packageVersion(), issue,
                     posted.get().id());

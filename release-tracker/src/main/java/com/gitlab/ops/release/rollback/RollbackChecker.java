@@ -58,7 +58,7 @@ public class RollbackChecker {
     }
 
     /**
-     * Packages built after the target whose post-migrations may have run there or may run there
+     * PackageRepository built after the target whose post-migrations may have run there or may run there
      * next, and are not known: those deployed there, those the post-deploy pipeline ran with there,
      * and those deployed to the reference environment up to the newest package that pipeline ran with.
      * A baseline counts as unknown here: what it added over the older target was never worked out.

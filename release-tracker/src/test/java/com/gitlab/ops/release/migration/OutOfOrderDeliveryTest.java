@@ -11,7 +11,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.gitlab.ops.platform.flags.FeatureFlags;
+import com.gitlab.ops.platform.flags.FeatureFlagService;
 import com.gitlab.ops.release.DeployEvents;
 import com.gitlab.ops.release.FakeGitLabResource;
 import com.gitlab.ops.release.GitRepositoryResource;
@@ -56,7 +56,7 @@ class OutOfOrderDeliveryTest {
     String gitlabUrl;
 
     @Inject
-    FeatureFlags flags;
+    FeatureFlagService flags;
 
     @Inject
     EntityManager em;

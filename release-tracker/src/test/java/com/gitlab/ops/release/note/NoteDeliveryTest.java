@@ -8,7 +8,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.gitlab.ops.platform.flags.FeatureFlags;
+import com.gitlab.ops.platform.flags.FeatureFlagService;
 import com.gitlab.ops.release.DeployEvents;
 import com.gitlab.ops.release.FakeGitLabResource;
 import com.gitlab.ops.release.GitRepositoryResource;
@@ -63,7 +63,7 @@ class NoteDeliveryTest {
     String gitlabUrl;
 
     @Inject
-    FeatureFlags flags;
+    FeatureFlagService flags;
 
     @Inject
     EntityManager em;

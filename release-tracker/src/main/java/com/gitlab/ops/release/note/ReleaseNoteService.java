@@ -1,6 +1,6 @@
 package com.gitlab.ops.release.note;
 
-import com.gitlab.ops.platform.flags.FeatureFlags;
+import com.gitlab.ops.platform.flags.FeatureFlagService;
 import com.gitlab.ops.release.deploy.ReleaseTrackerConfig;
 import com.gitlab.ops.release.pkg.AutoDeployPackage;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,18 +23,18 @@ import java.util.Optional;
  * posted but could not record.
  */
 @ApplicationScoped
-public class ReleaseNotes {
+public class ReleaseNoteService {
 
     public static final String FLAG = "post_deploy_migrations_note";
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm 'UTC'");
 
     private final EntityManager em;
-    private final FeatureFlags flags;
+    private final FeatureFlagService flags;
     private final ReleaseTrackerConfig config;
     private final NoteSender sender;
     private final Clock clock;
 
-    public ReleaseNotes(EntityManager em, FeatureFlags flags, ReleaseTrackerConfig config, NoteSender sender, Clock clock) {
+    public ReleaseNoteService(EntityManager em, FeatureFlagService flags, ReleaseTrackerConfig config, NoteSender sender, Clock clock) {
         this.clock = clock;
         this.em = em;
         this.flags = flags;

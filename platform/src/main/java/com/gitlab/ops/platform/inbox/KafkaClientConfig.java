@@ -11,11 +11,11 @@ import java.util.Properties;
  * TLS and SASL settings reach them too.
  */
 @ApplicationScoped
-public class KafkaClients {
+public class KafkaClientConfig {
 
     private final Map<String, Object> channels;
 
-    public KafkaClients(@Identifier("default-kafka-broker") Map<String, Object> channels) {
+    public KafkaClientConfig(@Identifier("default-kafka-broker") Map<String, Object> channels) {
         this.channels = Map.copyOf(channels);
     }
 

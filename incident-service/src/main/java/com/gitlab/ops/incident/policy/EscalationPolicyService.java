@@ -15,12 +15,12 @@ import java.util.Optional;
 
 /** Creating, finding and deleting a project's escalation policy. */
 @ApplicationScoped
-public class EscalationPolicies {
+public class EscalationPolicyService {
 
     private final EscalationStatusService escalations;
     private final Clock clock;
 
-    public EscalationPolicies(EscalationStatusService escalations, Clock clock) {
+    public EscalationPolicyService(EscalationStatusService escalations, Clock clock) {
         this.clock = clock;
         this.escalations = escalations;
     }

@@ -19,9 +19,9 @@ import org.jboss.logging.Logger;
  * transaction of its own.
  */
 @ApplicationScoped
-public class AdminJobs {
+public class AdminJobRunner {
 
-    private static final Logger LOG = Logger.getLogger(AdminJobs.class);
+    private static final Logger LOG = Logger.getLogger(AdminJobRunner.class);
 
     /** The work of a job, reporting as it goes. */
     @FunctionalInterface
@@ -43,7 +43,7 @@ public class AdminJobs {
     });
     private final Clock clock;
 
-    public AdminJobs(Clock clock) {
+    public AdminJobRunner(Clock clock) {
         this.clock = clock;
     }
 

@@ -8,12 +8,12 @@ import java.time.OffsetDateTime;
 
 /** The packages the tracker knows: each version once. */
 @ApplicationScoped
-public class Packages {
+public class PackageRepository {
 
     private final EntityManager em;
     private final Clock clock;
 
-    public Packages(EntityManager em, Clock clock) {
+    public PackageRepository(EntityManager em, Clock clock) {
         this.em = em;
         this.clock = clock;
     }

@@ -8,10 +8,10 @@ import java.time.OffsetDateTime;
 
 /** Starts and cancels an incident's escalations: one pending escalation per rule of its policy. */
 @ApplicationScoped
-public class PendingEscalations {
+public class EscalationScheduler {
 
-    @Transactional(Transactional.TxType.MANDATORY)
     /** @param from when the escalations count from: each falls due {@code elapsed_time_seconds} after it */
+    @Transactional(Transactional.TxType.MANDATORY)
     public void start(long incidentId, long policyId, OffsetDateTime from) {
         EscalationPolicy policy = EscalationPolicy.findById(policyId);
         if (policy == null) {

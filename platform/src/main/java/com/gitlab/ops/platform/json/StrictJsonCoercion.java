@@ -13,7 +13,7 @@ import jakarta.inject.Singleton;
  * client's mistake became data. Refused, it is a 400 naming the field.
  */
 @Singleton
-public class StrictScalars implements ObjectMapperCustomizer {
+public class StrictJsonCoercion implements ObjectMapperCustomizer {
 
     @Override
     public void customize(ObjectMapper mapper) {

@@ -14,7 +14,7 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
  * reports them.
  */
 @ApplicationScoped
-public class OutageWaits {
+public class OutageTracker {
 
     /** @param ownPart the database or the broker, without which the service is not ready; else another service it calls */
     private record Wait(Instant since, String lastError, boolean ownPart) {
@@ -23,7 +23,7 @@ public class OutageWaits {
     private final Map<String, Wait> waits = new ConcurrentHashMap<>();
     private final Clock clock;
 
-    public OutageWaits(Clock clock) {
+    public OutageTracker(Clock clock) {
         this.clock = clock;
     }
 

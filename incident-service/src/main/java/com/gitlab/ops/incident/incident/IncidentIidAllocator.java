@@ -14,12 +14,12 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * Called before the transaction that creates the incident, never inside one.
  */
 @ApplicationScoped
-public class IncidentIids {
+public class IncidentIidAllocator {
 
     private final ImportServiceIids importService;
     private final EntityManager em;
 
-    public IncidentIids(@RestClient ImportServiceIids importService, EntityManager em) {
+    public IncidentIidAllocator(@RestClient ImportServiceIids importService, EntityManager em) {
         this.importService = importService;
         this.em = em;
     }

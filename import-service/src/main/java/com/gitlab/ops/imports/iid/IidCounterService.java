@@ -8,7 +8,7 @@ import java.util.concurrent.CompletionStage;
 
 /** What the project and group counter endpoints do, once the counter is known to exist in its scope. */
 @ApplicationScoped
-public class IidCounters {
+public class IidCounterService {
 
     public record Iid(long iid) {
     }
@@ -17,9 +17,9 @@ public class IidCounters {
     }
 
     private final IidAllocator allocator;
-    private final InternalIds ids;
+    private final InternalIdRepository ids;
 
-    public IidCounters(IidAllocator allocator, InternalIds ids) {
+    public IidCounterService(IidAllocator allocator, InternalIdRepository ids) {
         this.allocator = allocator;
         this.ids = ids;
     }

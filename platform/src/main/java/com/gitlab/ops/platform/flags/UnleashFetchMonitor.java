@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 @Unremovable
-public class UnleashFetches implements UnleashSubscriber {
+public class UnleashFetchMonitor implements UnleashSubscriber {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -32,7 +32,7 @@ public class UnleashFetches implements UnleashSubscriber {
     private final Map<String, JsonNode> features = new ConcurrentHashMap<>();
     private final Clock clock;
 
-    public UnleashFetches(Clock clock) {
+    public UnleashFetchMonitor(Clock clock) {
         this.clock = clock;
     }
 

@@ -20,13 +20,13 @@ import java.util.Optional;
  * defined.
  */
 @ApplicationScoped
-public class FlagDefinitions {
+public class FlagDefinitionRegistry {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final Map<String, FlagDefinition> definitions = new LinkedHashMap<>();
 
-    public FlagDefinitions(PlatformConfig config) {
+    public FlagDefinitionRegistry(PlatformConfig config) {
         for (String flag : config.flags().orElse(List.of())) {
             definitions.put(flag, read(config.flagDefinitions() + "/" + flag + ".yml", flag));
         }

@@ -12,7 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * can be watched from the metrics.
  */
 @ApplicationScoped
-public class FeatureFlags {
+public class FeatureFlagService {
 
     public static final String PROJECT_ID = "projectId";
     public static final String PROJECT_PATH = "projectPath";
@@ -21,9 +21,9 @@ public class FeatureFlags {
 
     private final Unleash unleash;
     private final MeterRegistry registry;
-    private final FlagDefinitions definitions;
+    private final FlagDefinitionRegistry definitions;
 
-    public FeatureFlags(Unleash unleash, MeterRegistry registry, FlagDefinitions definitions) {
+    public FeatureFlagService(Unleash unleash, MeterRegistry registry, FlagDefinitionRegistry definitions) {
         this.unleash = unleash;
         this.registry = registry;
         this.definitions = definitions;

@@ -16,7 +16,7 @@ import java.sql.SQLException;
  * highest IID; here the service owns the counter, so there are none before it).
  */
 @ApplicationScoped
-public class InternalIds {
+public class InternalIdRepository {
 
     private static final String RESERVE_NEXT = """
             INSERT INTO internal_id (scope, scope_id, usage, last_value) VALUES (?, ?, ?, ?)
@@ -26,7 +26,7 @@ public class InternalIds {
     private final AgroalDataSource dataSource;
     private final EntityManager em;
 
-    public InternalIds(AgroalDataSource dataSource, EntityManager em) {
+    public InternalIdRepository(AgroalDataSource dataSource, EntityManager em) {
         this.dataSource = dataSource;
         this.em = em;
     }
