@@ -34,6 +34,7 @@ class AuthenticatedApiTest {
         given().get("/api/projects/1/iids/issues").then().statusCode(401);
         given().auth().preemptive().basic("viewer", "wrong").get("/api/projects/1/iids/issues").then().statusCode(401);
         given().auth().preemptive().basic("viewer", "test-viewer").get("/api/projects/1/iids/issues").then().statusCode(200);
+        given().auth().preemptive().basic("viewer", "test-viewer").post("/api/projects/1/iids/issues/next").then().statusCode(200);
         given().auth().preemptive().basic("admin", "test-admin").post("/api/projects/1/iids/issues/next").then().statusCode(200);
     }
 

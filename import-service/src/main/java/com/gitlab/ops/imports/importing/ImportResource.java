@@ -13,6 +13,9 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class ImportResource {
 
+    private static final String USAGE = "give a project or a group: /api/imports?project_id=<positive integer> "
+            + "or /api/imports?namespace_id=<positive integer>";
+
     private final ObjectMapper mapper;
 
     public ImportResource(ObjectMapper mapper) {
@@ -21,14 +24,31 @@ public class ImportResource {
 
     /** A project's imports, or a group's: its group entities' and those of its projects that named it. */
     @GET
-    public List<ImportView> imports(@QueryParam("project_id") Long projectId, @QueryParam("namespace_id") Long namespaceId) {
-        if ((projectId == null) == (namespaceId == null) || (projectId != null && projectId <= 0) || (namespaceId != null && namespaceId <= 0)) {
-            throw ApiException.badRequest("give a project or a group: /api/imports?project_id=<positive integer> "
-                    + "or /api/imports?namespace_id=<positive integer>");
+    public List<ImportView> imports(@QueryParam("project_id") String projectId, @QueryParam("namespace_id") String namespaceId) {
+        // Strings, read here: JAX-RS answers 404 to a query parameter it cannot convert, which says nothing useful.
+        Long project = id(projectId);
+        Long group = id(namespaceId);
+        if ((project == null) == (group == null)) {
+            throw ApiException.badRequest(USAGE);
         }
-        List<ImportRecord> records = projectId != null
-                ? ImportRecord.list("projectId = ?1 order by id", projectId)
-                : ImportRecord.list("namespaceId = ?1 order by id", namespaceId);
+        List<ImportRecord> records = project != null
+                ? ImportRecord.list("projectId = ?1 order by id", project)
+                : ImportRecord.list("namespaceId = ?1 order by id", group);
         return records.stream().map(r -> ImportView.of(r, mapper)).toList();
+    }
+
+    private static Long id(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            long id = Long.parseLong(value);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // Refused below.
+        }
+        throw ApiException.badRequest(USAGE);
     }
 }

@@ -5,6 +5,7 @@ import com.gitlab.ops.incident.escalation.EscalationStatus;
 import com.gitlab.ops.incident.escalation.EscalationStatusName;
 import com.gitlab.ops.incident.incident.Incident;
 import com.gitlab.ops.incident.policy.EscalationRule;
+import com.gitlab.ops.platform.error.Causes;
 import com.gitlab.ops.platform.outbox.Outbox;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,6 +20,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * Checks escalations that fell due, as GitLab's {@code PendingEscalations::ProcessService} does. The
@@ -38,6 +40,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class DueEscalationProcessor {
 
+    private static final Logger LOG = Logger.getLogger(DueEscalationProcessor.class);
     private static final int BATCH = 100;
 
     private final EntityManager em;
@@ -70,10 +73,15 @@ public class DueEscalationProcessor {
     @Scheduled(identity = "due-escalations", every = "${incident.escalations.poll-interval:PT1S}",
             concurrentExecution = ConcurrentExecution.SKIP)
     void processDue() {
-        int processed;
-        do {
-            processed = QuarkusTransaction.requiringNew().call(this::processBatch);
-        } while (processed == BATCH);
+        try {
+            int processed;
+            do {
+                processed = QuarkusTransaction.requiringNew().call(this::processBatch);
+            } while (processed == BATCH);
+        } catch (RuntimeException e) {
+            // The database is away, say: nothing was lost, the next run checks again.
+            LOG.warnf("Checking due escalations failed, tried again at the next run: %s", Causes.describe(e));
+        }
     }
 
     /** Retention, not the due check: escalations a month past due are no longer checked (below), and go. */

@@ -81,8 +81,7 @@ public interface PlatformConfig {
         @WithDefault("P35D")
         Duration processedEvents();
 
-        @WithDefault("PT1H")
-        Duration interval();
+        // platform.retention.interval (PT1H) is the clean-up's @Scheduled expression, read by the scheduler.
     }
 
     interface Kafka {

@@ -154,7 +154,7 @@ public class DeadLetterReplay {
     }
 
     private Properties consumerProperties() {
-        Properties props = clients.properties();
+        Properties props = clients.consumer();
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -162,7 +162,7 @@ public class DeadLetterReplay {
     }
 
     private Properties producerProperties() {
-        Properties props = clients.properties();
+        Properties props = clients.producer();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The definitions of the flags this service evaluates ({@code platform.flags}), read once from

@@ -54,7 +54,7 @@ public class KafkaReadiness implements HealthCheck {
 
     private synchronized AdminClient admin() {
         if (admin == null) {
-            Properties props = clients.properties();
+            Properties props = clients.admin();
             props.put(AdminClientConfig.CLIENT_ID_CONFIG, "readiness");
             props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
             props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());

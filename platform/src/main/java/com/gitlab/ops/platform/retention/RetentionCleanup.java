@@ -1,6 +1,7 @@
 package com.gitlab.ops.platform.retention;
 
 import com.gitlab.ops.platform.config.PlatformConfig;
+import com.gitlab.ops.platform.error.Causes;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
@@ -22,6 +23,7 @@ public class RetentionCleanup {
 
     private static final Logger LOG = Logger.getLogger(RetentionCleanup.class);
     private static final int BATCH = 10_000;
+    private static final String INTERVAL = "${platform.retention.interval:PT1H}";
 
     private final EntityManager em;
     private final Duration retention;
@@ -33,10 +35,18 @@ public class RetentionCleanup {
         this.clock = clock;
     }
 
-    // Nothing wakes it: the scheduler's interval is all it needs (the default is PlatformConfig's).
-    @Scheduled(identity = "retention-cleanup", every = "${platform.retention.interval:PT1H}", concurrentExecution = ConcurrentExecution.SKIP)
+    /**
+     * Every {@code platform.retention.interval} (PT1H; {@code PLATFORM_RETENTION_INTERVAL}), the first
+     * an interval after the start. Nothing wakes it: the schedule is all it needs.
+     */
+    @Scheduled(identity = "retention-cleanup", every = INTERVAL, delayed = INTERVAL, concurrentExecution = ConcurrentExecution.SKIP)
     void onSchedule() {
-        deleteExpired();
+        try {
+            deleteExpired();
+        } catch (RuntimeException e) {
+            // The database is away, say: the next run deletes what this one could not.
+            LOG.warnf("Retention clean-up failed, tried again at the next run: %s", Causes.describe(e));
+        }
     }
 
     /** Deletes what is older than the retention; the number of rows deleted. */

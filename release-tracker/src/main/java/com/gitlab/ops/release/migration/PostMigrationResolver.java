@@ -13,7 +13,9 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
@@ -32,6 +34,7 @@ public class PostMigrationResolver {
     private final PostMigrationAttribution attribution;
     private final AfterCommit afterCommit;
     private final ReleaseTrackerConfig config;
+    private final Clock clock;
     private final PollingWorker worker;
 
     /** A package this worker owns until the lease ends, and the package it is to be compared with (none: the baseline). */
@@ -39,8 +42,9 @@ public class PostMigrationResolver {
     }
 
     public PostMigrationResolver(EntityManager em, GitLabSource source, PostMigrationAttribution attribution, AfterCommit afterCommit,
-            ReleaseTrackerConfig config) {
+            ReleaseTrackerConfig config, Clock clock) {
         this.em = em;
+        this.clock = clock;
         this.source = source;
         this.attribution = attribution;
         this.afterCommit = afterCommit;
@@ -73,11 +77,11 @@ public class PostMigrationResolver {
         List<Number> claimed = em.createNativeQuery("""
                         UPDATE package SET claimed_until = now() + :lease * interval '1 second'
                         WHERE id = (SELECT id FROM package
-                                    WHERE (post_migrations_state = 'pending' OR (post_migrations_state = 'error' AND retry_at <= now()))
+                                    WHERE (post_migrations_state = 'pending' OR (post_migrations_state = 'error' AND retry_at <= :now))
                                       AND (claimed_until IS NULL OR claimed_until < now())
                                     ORDER BY built_at, version LIMIT 1 FOR UPDATE SKIP LOCKED)
                         RETURNING id""")
-                .setParameter("lease", (double) config.claimLease().toSeconds()).getResultList();
+                .setParameter("lease", (double) config.claimLease().toSeconds()).setParameter("now", OffsetDateTime.now(clock)).getResultList();
         if (claimed.isEmpty()) {
             return null;
         }

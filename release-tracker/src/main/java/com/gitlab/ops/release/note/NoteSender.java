@@ -96,11 +96,11 @@ public class NoteSender {
         List<Number> claimed = em.createNativeQuery("""
                         UPDATE release_note SET claimed_until = now() + :lease * interval '1 second', attempts = attempts + 1
                         WHERE id = (SELECT id FROM release_note
-                                    WHERE state = 'pending' AND next_attempt_at <= now()
+                                    WHERE state = 'pending' AND next_attempt_at <= :now
                                       AND (claimed_until IS NULL OR claimed_until < now())
                                     ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
                         RETURNING id""")
-                .setParameter("lease", (double) config.claimLease().toSeconds()).getResultList();
+                .setParameter("lease", (double) config.claimLease().toSeconds()).setParameter("now", OffsetDateTime.now(clock)).getResultList();
         if (claimed.isEmpty()) {
             return null;
         }

@@ -10,7 +10,9 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,10 +35,12 @@ public class TrackerGauges {
     private final AtomicLong notesPending = new AtomicLong();
     private final AtomicLong oldestPendingSeconds = new AtomicLong();
     private final EntityManager em;
+    private final Clock clock;
     private final PollingWorker worker;
 
-    public TrackerGauges(EntityManager em, MeterRegistry registry) {
+    public TrackerGauges(EntityManager em, MeterRegistry registry, Clock clock) {
         this.em = em;
+        this.clock = clock;
         // A registry can outlive this bean (Quarkus keeps it across application restarts in one test
         // JVM), and a gauge registered again would go on reading the old bean's values: replace them.
         for (String name : List.of("release.tracker.packages", "release.tracker.notes.pending", "release.tracker.notes.oldest.pending.seconds")) {
@@ -70,8 +74,8 @@ public class TrackerGauges {
             rows.forEach(r -> counts.put((String) r[0], ((Number) r[1]).longValue()));
             packages.forEach((state, count) -> count.set(counts.getOrDefault(state, 0L)));
             Object[] notes = (Object[]) em.createNativeQuery("""
-                            SELECT count(*), coalesce(extract(epoch FROM now() - min(coalesce(corrected_at, created_at))), 0)
-                            FROM release_note WHERE state = 'pending'""").getSingleResult();
+                            SELECT count(*), coalesce(extract(epoch FROM CAST(:now AS timestamptz) - min(coalesce(corrected_at, created_at))), 0)
+                            FROM release_note WHERE state = 'pending'""").setParameter("now", OffsetDateTime.now(clock)).getSingleResult();
             notesPending.set(((Number) notes[0]).longValue());
             oldestPendingSeconds.set(((Number) notes[1]).longValue());
         });

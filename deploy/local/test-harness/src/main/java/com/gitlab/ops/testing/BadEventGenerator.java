@@ -69,6 +69,16 @@ public final class BadEventGenerator {
                     Counted now = Counted.read(before.metrics(), before.topic());
                     return now.deadLettered() >= expected.deadLettered() && now.applied() >= expected.applied();
                 });
+                // And they stay there: an increment arriving late (a second dead letter for one event) shows.
+                try {
+                    await("the counters, staying at what is expected").pollDelay(Duration.ZERO).during(Duration.ofSeconds(2))
+                            .atMost(Duration.ofSeconds(5)).until(() -> {
+                                Counted now = Counted.read(before.metrics(), before.topic());
+                                return now.deadLettered() == expected.deadLettered() && now.applied() == expected.applied();
+                            });
+                } catch (org.awaitility.core.ConditionTimeoutException moved) {
+                    // Said below, with the figures.
+                }
                 Counted now = Counted.read(before.metrics(), before.topic());
                 if (now.deadLettered() != expected.deadLettered() || now.applied() != expected.applied()) {
                     throw new AssertionError("events_dead_lettered_total and events_consumed_total{outcome=\"applied\"} for " + before.topic()

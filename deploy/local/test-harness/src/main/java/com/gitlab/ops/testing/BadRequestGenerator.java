@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  */
 public final class BadRequestGenerator {
 
-    public record Request(String method, String path, String body) {
+    /** @param atExisting its path names what exists: only its query or body is bad, so a 404 means the seed missed */
+    public record Request(String method, String path, String body, boolean atExisting) {
         @Override
         public String toString() {
             return method + " " + path + (body.isEmpty() ? "" : " " + abbreviate(body));
@@ -69,7 +70,8 @@ public final class BadRequestGenerator {
     private final String authorization;
     private final Map<String, String> existing = new HashMap<>();
     private final Map<String, Set<String>> valid = new HashMap<>();
-    private int turn;
+    /** Per operation and slot, the next value of its list: each slot goes through every value in turn. */
+    private final Map<String, Integer> turns = new HashMap<>();
 
     public BadRequestGenerator(String baseUrl, String user, String password) {
         this.baseUrl = baseUrl.replaceAll("/+$", "");
@@ -107,7 +109,7 @@ public final class BadRequestGenerator {
                     HttpResponse<String> response = send(request);
                     sent++;
                     statuses.merge(response.statusCode(), 1, Integer::sum);
-                    String why = wrong(response);
+                    String why = wrong(request, response);
                     if (why != null) {
                         findings.add(new Finding(request, response.statusCode(), abbreviate(response.body()), why));
                     }
@@ -118,12 +120,15 @@ public final class BadRequestGenerator {
     }
 
     /** Null when the answer is what a bad request must get; else what is wrong with it. */
-    private static String wrong(HttpResponse<String> response) {
+    private static String wrong(Request request, HttpResponse<String> response) {
         if (STACK_TRACE.matcher(response.body()).find()) {
             return "a stack trace";
         }
         if (response.statusCode() < 400 || response.statusCode() >= 500) {
             return "not a 4xx";
+        }
+        if (request.atExisting() && response.statusCode() == 404) {
+            return "a 404 where the path names a seeded resource: the bad query or body never reached its check";
         }
         try {
             JsonNode body = JSON.readTree(response.body());
@@ -173,28 +178,29 @@ public final class BadRequestGenerator {
         Matcher parameters = PARAMETER.matcher(op.template());
         while (parameters.find()) {
             String parameter = parameters.group(1);
-            String bad = next(BAD_SEGMENTS);
+            String bad = next(op, parameter, BAD_SEGMENTS);
             while (valid.getOrDefault(parameter, Set.of()).contains(bad)) {
-                bad = next(BAD_SEGMENTS);
+                bad = next(op, parameter, BAD_SEGMENTS);
             }
-            requests.add(new Request(op.method(), fill(op.template(), parameter, bad), op.hasBody() ? "{}" : ""));
+            requests.add(new Request(op.method(), fill(op.template(), parameter, bad), op.hasBody() ? "{}" : "", false));
         }
         for (String query : op.query()) {
-            requests.add(new Request(op.method(), good + "?" + query + "=" + next(BAD_SEGMENTS), ""));
+            requests.add(new Request(op.method(), good + "?" + query + "=" + next(op, "?" + query, BAD_SEGMENTS), "", true));
         }
         if (op.hasBody()) {
-            requests.add(new Request(op.method(), good, next(BAD_BODIES)));
+            requests.add(new Request(op.method(), good, next(op, "body", BAD_BODIES), true));
             if (op.bodyRequired()) {
-                requests.add(new Request(op.method(), good, next(NO_BODIES)));
+                requests.add(new Request(op.method(), good, next(op, "no body", NO_BODIES), true));
             }
             op.fields().forEach((field, type) -> requests.add(new Request(op.method(), good,
-                    "{\"" + field + "\": " + next(BAD_VALUES.getOrDefault(type, BAD_VALUES.get("other"))) + "}")));
+                    "{\"" + field + "\": " + next(op, field, BAD_VALUES.getOrDefault(type, BAD_VALUES.get("other"))) + "}", true)));
         }
         return requests;
     }
 
-    private String next(List<String> values) {
-        return values.get(turn++ % values.size());
+    private String next(Operation op, String slot, List<String> values) {
+        int turn = turns.merge(op.method() + " " + op.template() + " " + slot, 1, Integer::sum) - 1;
+        return values.get(turn % values.size());
     }
 
     /** The template with every parameter naming what exists, but {@code bad} (when given) in place of {@code badParameter}. */
