@@ -2,7 +2,7 @@ package com.gitlab.ops.incident.escalation;
 
 import java.time.OffsetDateTime;
 
-/** An incident's escalation status record, as values. */
+/** An incident's escalation status record, as values: what the service works with, and what the API shows. */
 public record EscalationState(EscalationStatusName status, Long policyId, OffsetDateTime escalationsStartedAt,
         OffsetDateTime resolvedAt) {
 

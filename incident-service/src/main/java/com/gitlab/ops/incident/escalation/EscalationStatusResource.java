@@ -41,7 +41,7 @@ public class EscalationStatusResource {
 
     @PATCH
     @Transactional
-    public EscalationStatusView update(@PathParam("projectId") long projectId, @PathParam("incidentIid") long incidentIid,
+    public EscalationState update(@PathParam("projectId") long projectId, @PathParam("incidentIid") long incidentIid,
             ObjectNode body) {
         Incident incident = Incidents.requireLocked(projectId, incidentIid);
         flag.requireOnToChange(projectId, incident.projectPath);
@@ -50,7 +50,7 @@ public class EscalationStatusResource {
         if (change.policy().isPresent() && !Alert.iidsOf(incident).isEmpty()) {
             throw ApiException.badRequest("incident " + incidentIid + " follows the escalation policy of its alert; change the policy on the alert");
         }
-        return EscalationStatusView.of(escalations.change(incident, change, EscalationStatusService.Reason.API));
+        return escalations.change(incident, change, EscalationStatusService.Reason.API);
     }
 
     private static EscalationChange parse(ObjectNode body) {

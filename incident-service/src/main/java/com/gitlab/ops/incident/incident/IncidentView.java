@@ -2,8 +2,8 @@ package com.gitlab.ops.incident.incident;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.gitlab.ops.incident.alert.Alert;
+import com.gitlab.ops.incident.escalation.EscalationState;
 import com.gitlab.ops.incident.escalation.EscalationStatus;
-import com.gitlab.ops.incident.escalation.EscalationStatusView;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -14,11 +14,11 @@ import java.util.Optional;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record IncidentView(long projectId, long iid, String title, String severity, OffsetDateTime createdAt,
-        List<Long> alertIids, Optional<EscalationStatusView> escalationStatus) {
+        List<Long> alertIids, Optional<EscalationState> escalationStatus) {
 
     public static IncidentView of(Incident incident, boolean showEscalation) {
-        Optional<EscalationStatusView> escalation = showEscalation
-                ? EscalationStatus.forIncident(incident.id).map(r -> EscalationStatusView.of(r.state()))
+        Optional<EscalationState> escalation = showEscalation
+                ? EscalationStatus.forIncident(incident.id).map(EscalationStatus::state)
                 : null;
         return new IncidentView(incident.projectId, incident.iid, incident.title, incident.severity, incident.createdAt,
                 Alert.iidsOf(incident), escalation);
