@@ -3,6 +3,8 @@ package com.gitlab.ops.incident.incident;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.WAIT;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.awaitAlert;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.createIncident;
+import static com.gitlab.ops.incident.IncidentServiceTestSupport.flagOff;
+import static com.gitlab.ops.incident.IncidentServiceTestSupport.flagOn;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.newProject;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.sendAlert;
 import static io.restassured.RestAssured.given;
@@ -50,8 +52,30 @@ class IncidentNumbersTest {
     @AfterEach
     void importServiceRunsAgain() {
         ImportServiceProcess.shared().startIfStopped();
+        flagOff();
         UnleashServer.shared().admin().createFlag(PREALLOCATE);
         UnleashServer.shared().admin().disable(PREALLOCATE);
+    }
+
+    /**
+     * import-service runs here as a production keeping its /api behind credentials
+     * ({@code API_AUTH=authenticated}): 401 without them, while its probes stay open; incident-service
+     * sends them ({@code IMPORT_SERVICE_USER}, {@code IMPORT_SERVICE_PASSWORD}), so incidents get numbers.
+     */
+    @Test
+    void importServicesApiWantsCredentials_andIncidentServiceSendsThem() {
+        long project = newProject();
+        String api = ImportServiceProcess.shared().url() + "/api/projects/" + project + "/iids/issues";
+        given().get(api).then().statusCode(401);
+        given().auth().preemptive().basic(ImportServiceProcess.ADMIN_USER, "wrong").get(api).then().statusCode(401);
+        given().get(ImportServiceProcess.shared().url() + "/q/health/ready").then().statusCode(200);
+        given().get(ImportServiceProcess.shared().url() + "/q/metrics").then().statusCode(200);
+        importService().get("/api/projects/{p}/iids/issues", project).then().statusCode(200).body("last_value", equalTo(0));
+
+        flagOn();
+        long iid = createIncident(project);
+        assertEquals(1, iid);
+        importService().get("/api/projects/{p}/iids/issues", project).then().statusCode(200).body("last_value", equalTo(1));
     }
 
     @Test
@@ -111,6 +135,7 @@ class IncidentNumbersTest {
     }
 
     private static io.restassured.specification.RequestSpecification importService() {
-        return given().baseUri("http://127.0.0.1").port(ImportServiceProcess.shared().port());
+        return given().baseUri("http://127.0.0.1").port(ImportServiceProcess.shared().port()).auth().preemptive()
+                .basic(ImportServiceProcess.ADMIN_USER, ImportServiceProcess.ADMIN_PASSWORD);
     }
 }

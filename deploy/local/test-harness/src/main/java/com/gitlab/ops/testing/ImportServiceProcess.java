@@ -16,6 +16,10 @@ import java.util.Map;
  */
 public final class ImportServiceProcess {
 
+    /** The credentials its /api wants: the user {@code admin}, as in every service's packaged configuration. */
+    public static final String ADMIN_USER = "admin";
+    public static final String ADMIN_PASSWORD = "test-admin";
+
     private static ImportServiceProcess shared;
 
     private final Path jar;
@@ -75,7 +79,9 @@ public final class ImportServiceProcess {
                 "DATABASE_USER", PostgresDatabase.user(), "DATABASE_PASSWORD", PostgresDatabase.password(),
                 "DATABASE_NAME", database.name(),
                 "UNLEASH_URL", unleash.url(), "UNLEASH_TOKEN", unleash.clientToken()));
-        env.put("ADMIN_PASSWORD", "test-admin");
+        env.put("ADMIN_PASSWORD", ADMIN_PASSWORD);
+        // As a production that keeps /api behind credentials: the services calling it must send them.
+        env.put("API_AUTH", "authenticated");
         env.put("QUARKUS_UNLEASH_FETCH_TOGGLES_INTERVAL", "1");
         process = ChildProcesses.start(List.of(ChildProcesses.java(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
                 jar.toString()), log, env);
