@@ -4,13 +4,14 @@ import static io.restassured.RestAssured.given;
 
 import com.gitlab.ops.testing.BadEventGenerator;
 import com.gitlab.ops.testing.CloudEvents;
-import com.gitlab.ops.testing.KafkaBroker;
 import com.gitlab.ops.testing.KafkaBrokerResource;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
 import com.gitlab.ops.testing.UnleashServerResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kafka.InjectKafkaCompanion;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +24,12 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "importer_preallocate_iids"))
 class BadEventsTest {
 
+    @InjectKafkaCompanion
+    KafkaCompanion kafka;
+
     @Test
     void imports() throws Exception {
-        new BadEventGenerator(KafkaBroker.shared().bootstrapServers(), "imports",
+        new BadEventGenerator(kafka, "imports",
                 i -> CloudEvents.envelopeNode("import.started", Map.of("project_id", 770_000 + i, "project_path", "group/p" + i, "importer", "github",
                         "user_id", 1, "max_iids", Map.of("issues", 5))),
                 List.of("project_id", "project_path", "importer", "user_id", "max_iids"),

@@ -39,7 +39,11 @@ class BadRequestsTest {
 
     /** Counters exist for any project or group; the usages named are real ones, so bodies reach their checks. */
     private static BadRequestGenerator seeded(BadRequestGenerator generator) {
-        return generator.existing("topic", "imports.dlq").existing("usage", "issues")
-                .existing("/api/groups/{groupId}/iids/{usage}", "usage", "epics");
+        return generator.existing("topic", "imports").existing("usage", "issues")
+                .existing("/api/groups/{groupId}/iids/{usage}", "usage", "epics")
+                .existing("/api/groups/{groupId}/iids/{usage}/next", "usage", "epics")
+                .existing("/api/groups/{groupId}/iids/{usage}/track", "usage", "epics")
+                .validBody("POST /api/projects/{projectId}/iids/{usage}/track", "{\"iid\": 10}")
+                .validBody("POST /api/groups/{groupId}/iids/{usage}/track", "{\"iid\": 10}");
     }
 }

@@ -1,13 +1,14 @@
 package com.gitlab.ops.imports;
 
 import static io.restassured.RestAssured.given;
+import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.record;
 import static org.awaitility.Awaitility.await;
 
 import com.gitlab.ops.imports.importing.IidPreallocation;
 import com.gitlab.ops.platform.flags.FeatureFlagService;
 import com.gitlab.ops.platform.flags.ProjectActor;
 import com.gitlab.ops.testing.CloudEvents;
-import com.gitlab.ops.testing.KafkaTestClient;
+import com.gitlab.ops.testing.KafkaBroker;
 import io.quarkus.arc.Arc;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
@@ -51,8 +52,8 @@ public final class ImportServiceTestSupport {
 
     public static String startImport(long projectId, String path, Map<String, ?> maxIids) {
         String id = CloudEvents.newId();
-        KafkaTestClient.forSharedBroker().send("imports", Long.toString(projectId), CloudEvents.envelope(id, "import.started",
-                Map.of("project_id", projectId, "project_path", path, "importer", "github", "user_id", 1, "max_iids", maxIids)));
+        KafkaBroker.shared().companion().produceStrings().fromRecords(record("imports", Long.toString(projectId), CloudEvents.envelope(id, "import.started",
+                Map.of("project_id", projectId, "project_path", path, "importer", "github", "user_id", 1, "max_iids", maxIids)))).awaitCompletion();
         return id;
     }
 

@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 
 import com.gitlab.ops.testing.BadEventGenerator;
 import com.gitlab.ops.testing.CloudEvents;
-import com.gitlab.ops.testing.KafkaBroker;
 import com.gitlab.ops.testing.ImportServiceResource;
 import com.gitlab.ops.testing.KafkaBrokerResource;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
@@ -12,6 +11,8 @@ import com.gitlab.ops.testing.UnleashServerResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kafka.InjectKafkaCompanion;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -27,9 +28,12 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "incident_escalations"))
 class BadEventsTest {
 
+    @InjectKafkaCompanion
+    KafkaCompanion kafka;
+
     @Test
     void alerts() throws Exception {
-        new BadEventGenerator(KafkaBroker.shared().bootstrapServers(), "alerts",
+        new BadEventGenerator(kafka, "alerts",
                 i -> CloudEvents.envelopeNode("alert.updated", Map.of("project_id", 880_000 + i % 50, "alert_iid", 1 + i, "title", "Alert " + i,
                         "status", "triggered", "updated_at", OffsetDateTime.now(ZoneOffset.UTC).toString())),
                 List.of("project_id", "alert_iid", "title", "status", "updated_at"),

@@ -55,7 +55,10 @@ class BadRequestsTest {
                 report.findings().size() + " of " + report.sent() + " bad requests were not answered with a 4xx and a sentence");
     }
 
-    /** A project with a policy, an incident and an alert, named by every request that is not bad in its path. */
+    /**
+     * A project with a policy, an incident and an alert, named by every request that is not bad in its
+     * path; a second project, without a policy, where policies are created.
+     */
     private static BadRequestGenerator seeded(BadRequestGenerator generator) {
         flagOn();
         long project = newProject();
@@ -63,7 +66,15 @@ class BadRequestsTest {
         long incident = createIncident(project);
         sendAlert(project, 7, "triggered", OffsetDateTime.now(ZoneOffset.UTC).toString(), Map.of());
         awaitAlert(project, 7);
-        return generator.existing("topic", "alerts.dlq").existing("projectId", project).existing("policyId", policy).existing("incidentIid", incident)
+        long withoutPolicy = newProject();
+        return generator.existing("/api/projects/{projectId}/escalation-policies", "projectId", withoutPolicy)
+                .validBody("POST /api/projects/{projectId}/escalation-policies",
+                        "{\"name\": \"Backup\", \"rules\": [{\"status\": \"acknowledged\", \"elapsed_time_seconds\": 300, \"user_id\": 4}]}")
+                .validBody("POST /api/projects/{projectId}/incidents", "{\"title\": \"Checkout is down\"}")
+                .validBody("PATCH /api/projects/{projectId}/incidents/{incidentIid}/escalation-status", "{\"status\": \"acknowledged\"}")
+                .validBody("POST /admin/escalation-statuses/backfill", "{\"rebuild\": false}")
+                .validBody("POST /admin/dead-letters/{topic}/replay", "{\"partition\": 0}")
+                .existing("topic", "alerts").existing("projectId", project).existing("policyId", policy).existing("incidentIid", incident)
                 .existing("alertIid", 7);
     }
 }

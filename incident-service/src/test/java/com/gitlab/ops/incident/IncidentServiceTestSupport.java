@@ -1,13 +1,14 @@
 package com.gitlab.ops.incident;
 
 import static io.restassured.RestAssured.given;
+import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.record;
 import static org.awaitility.Awaitility.await;
 
 import com.gitlab.ops.incident.escalation.EscalationFlag;
 import com.gitlab.ops.testing.CloudEvents;
-import io.quarkus.arc.Arc;
-import com.gitlab.ops.testing.KafkaTestClient;
+import com.gitlab.ops.testing.KafkaBroker;
 import com.gitlab.ops.testing.UnleashServer;
+import io.quarkus.arc.Arc;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
@@ -52,7 +53,7 @@ public final class IncidentServiceTestSupport {
                 "status", status, "updated_at", updatedAt));
         data.putAll(extra);
         String id = CloudEvents.newId();
-        KafkaTestClient.forSharedBroker().send("alerts", Long.toString(projectId), CloudEvents.envelope(id, "alert.updated", data));
+        KafkaBroker.shared().companion().produceStrings().fromRecords(record("alerts", Long.toString(projectId), CloudEvents.envelope(id, "alert.updated", data))).awaitCompletion();
         return id;
     }
 

@@ -4,13 +4,14 @@ import static io.restassured.RestAssured.given;
 
 import com.gitlab.ops.testing.BadEventGenerator;
 import com.gitlab.ops.testing.CloudEvents;
-import com.gitlab.ops.testing.KafkaBroker;
 import com.gitlab.ops.testing.KafkaBrokerResource;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
 import com.gitlab.ops.testing.UnleashServerResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kafka.InjectKafkaCompanion;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -27,9 +28,12 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(FakeGitLabResource.class)
 class BadEventsTest {
 
+    @InjectKafkaCompanion
+    KafkaCompanion kafka;
+
     @Test
     void deploys() throws Exception {
-        new BadEventGenerator(KafkaBroker.shared().bootstrapServers(), "deploys",
+        new BadEventGenerator(kafka, "deploys",
                 i -> CloudEvents.envelopeNode("deploy.job.finished", Map.of("package", String.format("16.1.%s-%011x.4ce763dbce1",
                                 java.time.LocalDateTime.of(2023, 1, 1, 0, 0).plusMinutes(i).format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmm")), i),
                         "environment", "gstg", "job", "wait:helm", "status", "success",

@@ -43,7 +43,7 @@ class BadRequestsTest {
     private static BadRequestGenerator seeded(BadRequestGenerator generator) {
         String pkg = DeployEvents.pkg("14.9", "97d6e07c2a1");
         new DeployEvents().deploy(pkg, "gstg");
-        return generator.existing("topic", "deploys.dlq").existing("package", pkg).existing("environment", "gstg")
+        return generator.existing("topic", "deploys").existing("package", pkg).existing("environment", "gstg")
                 .existing("release", "14.9").existing("sha", "97d6e07c2a1")
                 .valid("release", "1.5"); // a monthly release with nothing yet: an empty list, not an error
     }

@@ -1,15 +1,17 @@
 package com.gitlab.ops.release;
 
 import static io.restassured.RestAssured.given;
+import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.record;
 import static org.awaitility.Awaitility.await;
 
 import com.gitlab.ops.platform.flags.FeatureFlagService;
 import com.gitlab.ops.release.note.ReleaseNoteService;
 import com.gitlab.ops.testing.CloudEvents;
-import com.gitlab.ops.testing.KafkaTestClient;
+import com.gitlab.ops.testing.KafkaBroker;
 import com.gitlab.ops.testing.UnleashServer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.restassured.path.json.JsonPath;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -33,7 +35,7 @@ public final class DeployEvents {
     private static final LocalDateTime EPOCH = LocalDateTime.now(ZoneOffset.UTC).withSecond(0).withNano(0);
     private static final Set<String> RESOLVED = Set.of("baseline", "listed", "computed", "error");
 
-    private final KafkaTestClient kafka = KafkaTestClient.forSharedBroker();
+    private final KafkaCompanion kafka = KafkaBroker.shared().companion();
 
     /** Empties the tracker's tables, so that no test sees another's packages (which package came "before" is global). */
     public static void reset(EntityManager em) {
@@ -62,7 +64,7 @@ public final class DeployEvents {
                 "finished_at", OffsetDateTime.now(ZoneOffset.UTC).toString()));
         data.putAll(extra);
         String id = CloudEvents.newId();
-        kafka.send("deploys", pkg, CloudEvents.envelope(id, "deploy.job.finished", data));
+        kafka.produceStrings().fromRecords(record("deploys", pkg, CloudEvents.envelope(id, "deploy.job.finished", data))).awaitCompletion();
         return id;
     }
 
@@ -75,7 +77,7 @@ public final class DeployEvents {
     /** The post-deploy migrations pipeline ran on the environment with the package; waits until applied. */
     public void postMigrationsRan(String pkg, String environment) {
         String id = CloudEvents.newId();
-        kafka.send("deploys", pkg, CloudEvents.envelope(id, "post_migrations.executed", Map.of("environment", environment, "package", pkg)));
+        kafka.produceStrings().fromRecords(record("deploys", pkg, CloudEvents.envelope(id, "post_migrations.executed", Map.of("environment", environment, "package", pkg)))).awaitCompletion();
         awaitApplied(id);
     }
 

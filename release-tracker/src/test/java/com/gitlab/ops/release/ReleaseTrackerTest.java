@@ -5,6 +5,7 @@ import static com.gitlab.ops.release.DeployEvents.awaitApplied;
 import static com.gitlab.ops.release.DeployEvents.packageOf;
 import static com.gitlab.ops.release.DeployEvents.resolved;
 import static io.restassured.RestAssured.given;
+import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.getHeader;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
@@ -14,13 +15,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.gitlab.ops.platform.flags.FeatureFlagService;
 import com.gitlab.ops.testing.KafkaBrokerResource;
-import com.gitlab.ops.testing.KafkaTestClient;
+import com.gitlab.ops.testing.KafkaRecords;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
 import com.gitlab.ops.testing.UnleashServerResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kafka.InjectKafkaCompanion;
 import io.restassured.path.json.JsonPath;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.util.List;
@@ -55,7 +58,8 @@ class ReleaseTrackerTest {
     @Inject
     EntityManager em;
 
-    private final KafkaTestClient kafka = KafkaTestClient.forSharedBroker();
+    @InjectKafkaCompanion
+    KafkaCompanion kafka;
     private final DeployEvents events = new DeployEvents();
     private TestGitRepository repository;
     private String release;
@@ -343,12 +347,12 @@ class ReleaseTrackerTest {
     @Test
     void badPackagesAndEnvironmentsAreDeadLetteredOrRefusedWithAReason() {
         job("15.1.999-x.y", "gstg-cny", "wait:helm", "success", Map.of());
-        assertTrue(KafkaTestClient.header(kafka.awaitRecord("deploys.dlq", WAIT, r -> "15.1.999-x.y".equals(r.key())), "dead-letter-reason")
+        assertTrue(getHeader(KafkaRecords.awaitFirst(kafka, "deploys.dlq", WAIT, r -> "15.1.999-x.y".equals(r.key())).headers(), "dead-letter-reason")
                 .startsWith("field 'package': '15.1.999-x.y' is not an auto-deploy package version"));
         String good = pkg(repository.commit("x"));
         job(good, "staging", "wait:helm", "success", Map.of());
         assertEquals("environment 'staging' is not one of gstg-cny, gstg, gprd-cny, gprd",
-                KafkaTestClient.header(kafka.awaitRecord("deploys.dlq", WAIT, r -> good.equals(r.key())), "dead-letter-reason"));
+                getHeader(KafkaRecords.awaitFirst(kafka, "deploys.dlq", WAIT, r -> good.equals(r.key())).headers(), "dead-letter-reason"));
 
         given().get("/api/packages/nope").then().statusCode(400).body("error", startsWith("'nope' is not an auto-deploy package version"));
         given().get("/api/environments/gprd/rollback-check").then().statusCode(400)

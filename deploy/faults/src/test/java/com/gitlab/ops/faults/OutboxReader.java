@@ -1,7 +1,6 @@
 package com.gitlab.ops.faults;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.gitlab.ops.testing.KafkaTestClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,7 +98,7 @@ final class OutboxReader implements AutoCloseable {
         try {
             consumer.subscribe(topics);
             while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
                     received.get(record.topic()).incrementAndGet();
                     String id = JSON.readTree(record.value()).get("id").asText();
                     if (ids.get(record.topic()).add(id)) {

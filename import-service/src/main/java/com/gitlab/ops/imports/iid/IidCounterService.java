@@ -1,6 +1,7 @@
 package com.gitlab.ops.imports.iid;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitlab.ops.platform.error.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -31,7 +32,14 @@ public class IidCounterService {
 
     /** An imported record took this IID: the counter is raised to at least it, never lowered. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public LastValue track(Counter counter, JsonNode body) {
+    public LastValue track(Counter counter, ObjectNode body) {
+        if (body != null) {
+            body.fieldNames().forEachRemaining(name -> {
+                if (!name.equals("iid")) {
+                    throw ApiException.badRequest("unknown field '" + name + "'; the only field is iid");
+                }
+            });
+        }
         JsonNode iid = body == null ? null : body.get("iid");
         if (iid == null || !iid.isIntegralNumber() || !iid.canConvertToLong() || iid.asLong() < 1 || iid.asLong() > IidUsage.MAX_IID) {
             throw ApiException.badRequest("send {\"iid\": n} with n an integer from 1 to " + IidUsage.MAX_IID);

@@ -1,6 +1,6 @@
 package com.gitlab.ops.imports.iid;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -10,6 +10,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /** A project's IID counters: allocate the next number, track an imported one, read the last. */
 @Path("/api/projects/{projectId}/iids/{usage}")
@@ -34,7 +37,8 @@ public class IidResource {
     @Path("/track")
     @Consumes(MediaType.APPLICATION_JSON)
     @Transactional
-    public IidCounterService.LastValue track(@PathParam("projectId") long projectId, @PathParam("usage") String usage, JsonNode body) {
+    public IidCounterService.LastValue track(@PathParam("projectId") long projectId, @PathParam("usage") String usage,
+            @RequestBody(required = true, content = @Content(schema = @Schema(implementation = IidCounterService.Iid.class))) ObjectNode body) {
         return counters.track(IidUsage.require(IidScope.PROJECT, projectId, usage), body);
     }
 

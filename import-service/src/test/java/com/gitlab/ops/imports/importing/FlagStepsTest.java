@@ -4,6 +4,7 @@ import static com.gitlab.ops.imports.ImportServiceTestSupport.FLAG;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.awaitService;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.flagOffEverywhere;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.serviceSeesFlag;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -23,6 +24,7 @@ import io.getunleash.util.UnleashConfig;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +101,12 @@ class FlagStepsTest {
         unleash.createFlag(OTHER_FLAG);
         flag("set", FLAG, "25", "--actors");
         flag("set", OTHER_FLAG, "25", "--actors");
+        // A client started before the server's client view has both steps would count an earlier step.
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> servedAt25Percent(FLAG) && servedAt25Percent(OTHER_FLAG));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("the client API still served " + UnleashServer.shared().servedToClients(FLAG) + " and " + UnleashServer.shared().servedToClients(OTHER_FLAG), e);
+        }
         Unleash client = new DefaultUnleash(UnleashConfig.builder().appName("flag-steps-test").unleashAPI(UnleashServer.shared().url() + "/api")
                 .apiKey(UnleashServer.shared().clientToken()).environment(UnleashServer.ENVIRONMENT).synchronousFetchOnInitialisation(true)
                 .build());
@@ -163,6 +171,11 @@ class FlagStepsTest {
         flag("set", FLAG, "false", "--environment", "development", "--environment", "production");
         JsonNode production = new UnleashAdmin(UnleashServer.shared().url(), UnleashServer.shared().adminToken(), "production").environmentOf(FLAG);
         assertFalse(production.path("enabled").asBoolean());
+    }
+
+    private static boolean servedAt25Percent(String flag) {
+        JsonNode strategies = UnleashServer.shared().servedToClients(flag).path("strategies");
+        return strategies.size() == 1 && "25".equals(strategies.get(0).path("parameters").path("rollout").asText());
     }
 
     private static Set<Long> enabledAmong(Unleash client, String flag) {

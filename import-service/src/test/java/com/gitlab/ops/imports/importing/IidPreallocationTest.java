@@ -4,15 +4,17 @@ import static com.gitlab.ops.imports.ImportServiceTestSupport.FLAG;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.WAIT;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.awaitImports;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.awaitService;
-import static com.gitlab.ops.imports.ImportServiceTestSupport.flagOffEverywhere;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.counter;
+import static com.gitlab.ops.imports.ImportServiceTestSupport.flagOffEverywhere;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.newProject;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.next;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.serviceSeesFlag;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.startImport;
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
+import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.getHeader;
+import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.record;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gitlab.ops.testing.KafkaBrokerResource;
-import com.gitlab.ops.testing.KafkaTestClient;
+import com.gitlab.ops.testing.KafkaRecords;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
 import com.gitlab.ops.testing.UnleashAdmin;
 import com.gitlab.ops.testing.UnleashServer;
@@ -30,7 +32,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kafka.InjectKafkaCompanion;
 import io.restassured.http.ContentType;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.util.HashSet;
@@ -55,7 +59,8 @@ class IidPreallocationTest {
     EntityManager em;
 
     private final UnleashAdmin unleash = UnleashServer.shared().admin();
-    private final KafkaTestClient kafka = KafkaTestClient.forSharedBroker();
+    @InjectKafkaCompanion
+    KafkaCompanion kafka;
 
     @AfterEach
     void flagOff() {
@@ -95,15 +100,15 @@ class IidPreallocationTest {
         given().contentType(ContentType.JSON).body(Map.of("iid", 1150)).post("/api/projects/{p}/iids/issues/track", project)
                 .then().body("last_value", equalTo(1201));
 
-        ConsumerRecord<String, byte[]> record = kafka.awaitRecord("import-events", WAIT, r -> r.key().equals(Long.toString(project)));
+        ConsumerRecord<String, String> record = KafkaRecords.awaitFirst(kafka, "import-events", WAIT, r -> r.key().equals(Long.toString(project)));
         JsonNode event = JSON.readTree(record.value());
         assertEquals("import.iids_preallocated", event.get("type").asText());
         assertEquals("github", event.at("/data/importer").asText());
         assertEquals(1200, event.at("/data/counters/issues").asLong());
 
         // The same event again reserves nothing more and records nothing more.
-        kafka.send("imports", Long.toString(project), com.gitlab.ops.testing.CloudEvents.envelope(eventId, "import.started",
-                Map.of("project_id", project, "project_path", "acme/app", "importer", "github", "user_id", 1, "max_iids", Map.of("issues", 9000))));
+        kafka.produceStrings().fromRecords(record("imports", Long.toString(project), com.gitlab.ops.testing.CloudEvents.envelope(eventId, "import.started",
+                Map.of("project_id", project, "project_path", "acme/app", "importer", "github", "user_id", 1, "max_iids", Map.of("issues", 9000))))).awaitCompletion();
         startImport(project, "acme/app", Map.of("issues", 1000));
         assertEquals(2, awaitImports(project, 2).size());
         assertEquals(1201, counter(project, "issues").getLong("last_value"), "a lower reservation never lowers a counter");
@@ -115,10 +120,10 @@ class IidPreallocationTest {
         flagOnForAll();
         long project = newProject();
         long group = newProject();
-        kafka.send("imports", Long.toString(project), com.gitlab.ops.testing.CloudEvents.envelope(com.gitlab.ops.testing.CloudEvents.newId(),
+        kafka.produceStrings().fromRecords(record("imports", Long.toString(project), com.gitlab.ops.testing.CloudEvents.envelope(com.gitlab.ops.testing.CloudEvents.newId(),
                 "import.started", Map.of("project_id", project, "project_path", "acme/app", "namespace_id", group, "importer", "bulk_import",
                         "user_id", 1, "max_iids", Map.of("issues", 10, "merge_requests", 11, "project_milestones", 12, "group_milestones", 13,
-                                "ci_pipelines", 14, "design_management_designs", 15, "epics", 16, "iterations", 17))));
+                                "ci_pipelines", 14, "design_management_designs", 15, "epics", 16, "iterations", 17))))).awaitCompletion();
         Map<String, Object> imported = awaitImports(project, 1).get(0);
         assertEquals("reserved", imported.get("outcome"));
         assertEquals(Map.of(), imported.get("rejected"));
@@ -160,9 +165,9 @@ class IidPreallocationTest {
         for (int i = 0; i < 2; i++) {
             String id = com.gitlab.ops.testing.CloudEvents.newId();
             events.add(id);
-            kafka.send("imports", Long.toString(project), com.gitlab.ops.testing.CloudEvents.envelope(id, "import.started", Map.of(
+            kafka.produceStrings().fromRecords(record("imports", Long.toString(project), com.gitlab.ops.testing.CloudEvents.envelope(id, "import.started", Map.of(
                     "project_id", project, "project_path", "acme/app", "importer", "github", "user_id", 1, "import_id", importId,
-                    "max_iids", Map.of("issues", 100))));
+                    "max_iids", Map.of("issues", 100))))).awaitCompletion();
         }
         for (String id : events) {
             await().atMost(WAIT).untilAsserted(() -> given().auth().basic("admin", "test-admin").get("/admin/inbox/{id}", id).then().statusCode(200));
@@ -172,7 +177,7 @@ class IidPreallocationTest {
         assertEquals(2, awaitImports(project, 2).size());
 
         List<String> published = new java.util.ArrayList<>();
-        kafka.awaitRecord("import-events", WAIT, r -> {
+        KafkaRecords.awaitFirst(kafka, "import-events", WAIT, r -> {
             if (!r.key().equals(Long.toString(project))) {
                 return false;
             }
@@ -265,8 +270,8 @@ class IidPreallocationTest {
 
         startImport(project, "acme/app", Map.of("issues", 10));
 
-        ConsumerRecord<String, byte[]> dead = kafka.awaitRecord("imports.dlq", WAIT, r -> r.key().equals(Long.toString(project)));
-        String reason = KafkaTestClient.header(dead, "dead-letter-reason");
+        ConsumerRecord<String, String> dead = KafkaRecords.awaitFirst(kafka, "imports.dlq", WAIT, r -> r.key().equals(Long.toString(project)));
+        String reason = getHeader(dead.headers(), "dead-letter-reason");
         assertTrue(reason.startsWith("processing failed 3 times; last error: ") && reason.contains("simulated outage of the counters"), reason);
         Map<String, Object> imported = awaitImports(project, 1).get(0);
         assertEquals("failed", imported.get("outcome"));

@@ -9,6 +9,7 @@ import static com.gitlab.ops.imports.ImportServiceTestSupport.newProject;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.next;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.serviceSeesFlag;
 import static io.restassured.RestAssured.given;
+import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.record;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,14 +18,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.gitlab.ops.testing.CloudEvents;
 import com.gitlab.ops.testing.KafkaBrokerResource;
-import com.gitlab.ops.testing.KafkaTestClient;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
 import com.gitlab.ops.testing.UnleashServer;
 import com.gitlab.ops.testing.UnleashServerResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kafka.InjectKafkaCompanion;
 import io.restassured.http.ContentType;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 @WithTestResource(value = PostgresDatabaseResource.class, initArgs = @ResourceArg(name = "purpose", value = "import"))
 @WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "importer_preallocate_iids"))
 class ImportersTest {
+
+    @InjectKafkaCompanion
+    KafkaCompanion kafka;
 
     /** A usage's counter, as the key names it: which scope and usage a user's next record takes from. */
     private static final Map<String, String[]> COUNTER = Map.of(
@@ -90,7 +95,7 @@ class ImportersTest {
         long group = newProject();
         Map<String, Object> data = new HashMap<>(Map.of("project_id", project, "project_path", "imported/" + importer, "importer", importer,
                 "user_id", 1, "namespace_id", group, "max_iids", maxIids));
-        KafkaTestClient.forSharedBroker().send("imports", Long.toString(project), CloudEvents.envelope(CloudEvents.newId(), "import.started", data));
+        kafka.produceStrings().fromRecords(record("imports", Long.toString(project), CloudEvents.envelope(CloudEvents.newId(), "import.started", data))).awaitCompletion();
 
         Map<String, Object> imported = awaitImports(project, 1).get(0);
         assertEquals("reserved", imported.get("outcome"), imported.toString());
@@ -117,8 +122,8 @@ class ImportersTest {
         Map<String, Object> maxIids = new HashMap<>(groupMaxIids);
         maxIids.put("issues", 9);
         String importId = "bulk-import-entity-" + group;
-        KafkaTestClient.forSharedBroker().send("imports", "group-" + group, CloudEvents.envelope(CloudEvents.newId(), "import.started",
-                Map.of("namespace_id", group, "importer", "bulk_import", "user_id", 1, "import_id", importId, "max_iids", maxIids)));
+        kafka.produceStrings().fromRecords(record("imports", "group-" + group, CloudEvents.envelope(CloudEvents.newId(), "import.started",
+                Map.of("namespace_id", group, "importer", "bulk_import", "user_id", 1, "import_id", importId, "max_iids", maxIids)))).awaitCompletion();
 
         Map<String, Object> imported = awaitGroupImports(group, 1).get(0);
         assertEquals("reserved", imported.get("outcome"), imported.toString());

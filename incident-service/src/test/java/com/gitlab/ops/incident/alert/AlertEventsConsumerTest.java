@@ -1,6 +1,8 @@
 package com.gitlab.ops.incident.alert;
 
 import static io.restassured.RestAssured.given;
+import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.getHeader;
+import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.record;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -12,13 +14,15 @@ import com.gitlab.ops.testing.CloudEvents;
 import com.gitlab.ops.testing.ImportServiceResource;
 import com.gitlab.ops.testing.KafkaBroker;
 import com.gitlab.ops.testing.KafkaBrokerResource;
-import com.gitlab.ops.testing.KafkaTestClient;
+import com.gitlab.ops.testing.KafkaRecords;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
 import com.gitlab.ops.testing.PrometheusText;
 import com.gitlab.ops.testing.UnleashServerResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kafka.InjectKafkaCompanion;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,7 +35,8 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "incident_escalations"))
 class AlertEventsConsumerTest {
 
-    private final KafkaTestClient kafka = KafkaTestClient.forSharedBroker();
+    @InjectKafkaCompanion
+    KafkaCompanion kafka;
 
     @Test
     void anAlertEventIsAppliedOnceThroughTheRealBroker() {
@@ -39,13 +44,13 @@ class AlertEventsConsumerTest {
         String id = CloudEvents.newId();
         double applied = consumed("applied");
         double duplicates = consumed("duplicate");
-        kafka.send("alerts", Long.toString(project), CloudEvents.envelope(id, "alert.updated", Map.of(
+        kafka.produceStrings().fromRecords(record("alerts", Long.toString(project), CloudEvents.envelope(id, "alert.updated", Map.of(
                 "project_id", project, "alert_iid", 7, "title", "High error rate", "status", "triggered",
-                "updated_at", "2026-11-21T10:00:00Z")));
+                "updated_at", "2026-11-21T10:00:00Z")))).awaitCompletion();
         // The same id again, newer and with another title: applied, it would change the alert.
-        kafka.send("alerts", Long.toString(project), CloudEvents.envelope(id, "alert.updated", Map.of(
+        kafka.produceStrings().fromRecords(record("alerts", Long.toString(project), CloudEvents.envelope(id, "alert.updated", Map.of(
                 "project_id", project, "alert_iid", 7, "title", "Changed", "status", "resolved",
-                "updated_at", "2026-11-21T11:00:00Z")));
+                "updated_at", "2026-11-21T11:00:00Z")))).awaitCompletion();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> consumed("duplicate") == duplicates + 1);
         assertEquals(applied + 1, consumed("applied"));
@@ -63,25 +68,25 @@ class AlertEventsConsumerTest {
 
     @Test
     void aMalformedEventGoesToTheDeadLetterTopicWithItsReasonAndTheNextOneStillApplies() {
-        kafka.send("alerts", "bad-key-1", "this is not json");
+        kafka.produceStrings().fromRecords(record("alerts", "bad-key-1", "this is not json")).awaitCompletion();
         String missingTitle = CloudEvents.envelope(CloudEvents.newId(), "alert.updated", Map.of(
                 "project_id", 42, "alert_iid", 8, "status", "triggered", "updated_at", "2026-11-21T10:00:00Z"));
-        kafka.send("alerts", "bad-key-2", missingTitle);
+        kafka.produceStrings().fromRecords(record("alerts", "bad-key-2", missingTitle)).awaitCompletion();
         String goodId = CloudEvents.newId();
-        kafka.send("alerts", "42", CloudEvents.envelope(goodId, "alert.updated", Map.of(
+        kafka.produceStrings().fromRecords(record("alerts", "42", CloudEvents.envelope(goodId, "alert.updated", Map.of(
                 "project_id", 42, "alert_iid", 9, "title", "Disk full", "status", "acknowledged",
-                "updated_at", "2026-11-21T10:00:00Z")));
+                "updated_at", "2026-11-21T10:00:00Z")))).awaitCompletion();
 
-        ConsumerRecord<String, byte[]> notJson = kafka.awaitRecord("alerts.dlq", Duration.ofSeconds(30),
+        ConsumerRecord<String, String> notJson = KafkaRecords.awaitFirst(kafka, "alerts.dlq", Duration.ofSeconds(30),
                 r -> "bad-key-1".equals(r.key()));
-        assertEquals("this is not json", KafkaTestClient.value(notJson));
-        assertTrue(KafkaTestClient.header(notJson, "dead-letter-reason").startsWith("neither content mode: the value is not JSON"),
-                KafkaTestClient.header(notJson, "dead-letter-reason"));
+        assertEquals("this is not json", notJson.value());
+        assertTrue(getHeader(notJson.headers(), "dead-letter-reason").startsWith("neither content mode: the value is not JSON"),
+                getHeader(notJson.headers(), "dead-letter-reason"));
 
-        ConsumerRecord<String, byte[]> noTitle = kafka.awaitRecord("alerts.dlq", Duration.ofSeconds(30),
+        ConsumerRecord<String, String> noTitle = KafkaRecords.awaitFirst(kafka, "alerts.dlq", Duration.ofSeconds(30),
                 r -> "bad-key-2".equals(r.key()));
-        assertEquals("field 'title' is required in data", KafkaTestClient.header(noTitle, "dead-letter-reason"));
-        assertEquals(missingTitle, KafkaTestClient.value(noTitle));
+        assertEquals("field 'title' is required in data", getHeader(noTitle.headers(), "dead-letter-reason"));
+        assertEquals(missingTitle, noTitle.value());
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().basic("admin", "test-admin")
                 .get("/admin/inbox/{id}", goodId).then().statusCode(200));

@@ -5,26 +5,29 @@ import static com.gitlab.ops.incident.IncidentServiceTestSupport.createIncident;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.newProject;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.sendAlert;
 import static io.restassured.RestAssured.given;
+import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.getHeader;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.hamcrest.Matchers.containsString;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gitlab.ops.testing.CloudEvents;
 import com.gitlab.ops.testing.CloudEventsSdk;
 import com.gitlab.ops.testing.ImportServiceResource;
 import com.gitlab.ops.testing.KafkaBrokerResource;
-import com.gitlab.ops.testing.KafkaTestClient;
+import com.gitlab.ops.testing.KafkaRecords;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
 import com.gitlab.ops.testing.UnleashServerResource;
 import io.cloudevents.core.message.Encoding;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kafka.InjectKafkaCompanion;
 import io.restassured.http.ContentType;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,6 +41,9 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "incident_escalations"))
 class DeadLetterReplayTest {
 
+    @InjectKafkaCompanion
+    KafkaCompanion kafka;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
@@ -45,11 +51,11 @@ class DeadLetterReplayTest {
         long project = newProject();
         String key = Long.toString(project);
         sendAlert(project, 1, "acknowledged", "2026-11-21T10:00:00Z", Map.of("incident_iid", 1));
-        KafkaTestClient.forSharedBroker().awaitRecord("alerts.dlq", WAIT, r -> key.equals(r.key()));
+        KafkaRecords.awaitFirst(kafka, "alerts.dlq", WAIT, r -> key.equals(r.key()));
         given().get("/api/projects/{p}/alerts/1", project).then().statusCode(404);
 
         long iid = createIncident(project); // the cause, fixed
-        long deadLetters = KafkaTestClient.forSharedBroker().count("alerts.dlq");
+        long deadLetters = KafkaRecords.size(kafka, "alerts.dlq");
         // A background job: the request answers at once, the progress is at /admin/jobs/{id}.
         int job = given().auth().basic("admin", "test-admin").contentType(ContentType.JSON).body(Map.of("key", key))
                 .post("/admin/dead-letters/alerts/replay")
@@ -72,11 +78,12 @@ class DeadLetterReplayTest {
         CloudEventsSdk.forSharedBroker().send("alerts", key, CloudEventsSdk.event(id, "alert.updated", Map.of("project_id", project,
                 "alert_iid", 1, "title", "Disk full", "status", "triggered", "updated_at", "2026-11-21T10:00:00Z", "incident_iid", 1)),
                 Encoding.BINARY);
-        KafkaTestClient kafka = KafkaTestClient.forSharedBroker();
-        ConsumerRecord<String, byte[]> deadLetter = kafka.awaitRecord("alerts.dlq", WAIT, r -> key.equals(r.key()));
-        assertEquals(id, KafkaTestClient.header(deadLetter, "ce_id"));
-        assertEquals("alert.updated", KafkaTestClient.header(deadLetter, "ce_type"));
-        assertEquals("application/json", KafkaTestClient.header(deadLetter, "content-type"));
+        // As bytes: the replay must send the value back unchanged.
+        ConsumerRecord<String, byte[]> deadLetter = KafkaRecords.awaitFirst(kafka.consume(String.class, byte[].class), "alerts.dlq", WAIT,
+                r -> key.equals(r.key()));
+        assertEquals(id, getHeader(deadLetter.headers(), "ce_id"));
+        assertEquals("alert.updated", getHeader(deadLetter.headers(), "ce_type"));
+        assertEquals("application/json", getHeader(deadLetter.headers(), "content-type"));
         assertEquals("Disk full", JSON.readTree(deadLetter.value()).get("title").asText(), "the value is the data alone, as sent");
 
         createIncident(project);
@@ -85,13 +92,13 @@ class DeadLetterReplayTest {
         await().atMost(WAIT).untilAsserted(() -> given().auth().basic("admin", "test-admin").get("/admin/jobs/{id}", job).then()
                 .statusCode(200).body("state", equalTo("done")).body("replayed", equalTo(1)));
 
-        ConsumerRecord<String, byte[]> replayed = kafka.awaitRecord("alerts", WAIT,
-                r -> key.equals(r.key()) && KafkaTestClient.header(r, "replayed-from") != null);
+        ConsumerRecord<String, byte[]> replayed = KafkaRecords.awaitFirst(kafka.consume(String.class, byte[].class), "alerts", WAIT,
+                r -> key.equals(r.key()) && getHeader(r.headers(), "replayed-from") != null);
         for (String header : List.of("ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time", "content-type")) {
-            assertEquals(KafkaTestClient.header(deadLetter, header), KafkaTestClient.header(replayed, header), header);
+            assertEquals(getHeader(deadLetter.headers(), header), getHeader(replayed.headers(), header), header);
         }
         assertArrayEquals(deadLetter.value(), replayed.value());
-        assertNull(KafkaTestClient.header(replayed, "dead-letter-reason"));
+        assertNull(getHeader(replayed.headers(), "dead-letter-reason"));
         await().atMost(WAIT).untilAsserted(() -> given().get("/api/projects/{p}/alerts/1", project).then()
                 .statusCode(200).body("title", equalTo("Disk full")).body("incident_iid", equalTo(1)));
     }

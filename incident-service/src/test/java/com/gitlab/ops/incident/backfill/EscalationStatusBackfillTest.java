@@ -21,15 +21,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gitlab.ops.testing.ImportServiceResource;
 import com.gitlab.ops.testing.KafkaBrokerResource;
-import com.gitlab.ops.testing.KafkaTestClient;
+import com.gitlab.ops.testing.KafkaRecords;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
 import com.gitlab.ops.testing.UnleashServerResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kafka.InjectKafkaCompanion;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.OffsetDateTime;
@@ -48,6 +50,9 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = PostgresDatabaseResource.class, initArgs = @ResourceArg(name = "purpose", value = "incident"))
 @WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "incident_escalations"))
 class EscalationStatusBackfillTest {
+
+    @InjectKafkaCompanion
+    KafkaCompanion kafka;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String BACKFILL = "/admin/escalation-statuses/backfill";
@@ -119,7 +124,7 @@ class EscalationStatusBackfillTest {
 
         // The job's events say what it wrote, in the envelope every other change is published in.
         long resolvedIid = expected.entrySet().stream().filter(e -> e.getValue().equals("resolved")).findFirst().orElseThrow().getKey();
-        JsonNode event = JSON.readTree(KafkaTestClient.forSharedBroker().awaitRecord("incident-escalations", WAIT,
+        JsonNode event = JSON.readTree(KafkaRecords.awaitFirst(kafka, "incident-escalations", WAIT,
                 r -> r.key().equals(Long.toString(project)) && backfillEventOf(r, resolvedIid)).value());
         assertEquals(List.of("specversion", "id", "source", "type", "time", "datacontenttype", "data"), fieldNames(event));
         assertEquals(List.of("project_id", "incident_iid", "status", "policy_id", "escalations_started_at", "resolved_at", "alert_iids",
@@ -140,7 +145,7 @@ class EscalationStatusBackfillTest {
         UUID.fromString(event.get("id").asText());
     }
 
-    private static boolean backfillEventOf(ConsumerRecord<String, byte[]> record, long incidentIid) {
+    private static boolean backfillEventOf(ConsumerRecord<String, String> record, long incidentIid) {
         JsonNode data = read(record).get("data");
         return data.get("reason").asText().equals("backfill") && data.get("incident_iid").asLong() == incidentIid;
     }
@@ -185,8 +190,8 @@ class EscalationStatusBackfillTest {
     }
 
     /** The rebuild's event for the incident whose status matches (a removal has a null status). */
-    private static JsonNode rebuildEvent(long project, long incidentIid, java.util.function.Predicate<JsonNode> status) throws Exception {
-        return JSON.readTree(KafkaTestClient.forSharedBroker().awaitRecord("incident-escalations", WAIT, r -> {
+    private JsonNode rebuildEvent(long project, long incidentIid, java.util.function.Predicate<JsonNode> status) throws Exception {
+        return JSON.readTree(KafkaRecords.awaitFirst(kafka, "incident-escalations", WAIT, r -> {
             if (!r.key().equals(Long.toString(project))) {
                 return false;
             }
@@ -196,7 +201,7 @@ class EscalationStatusBackfillTest {
         }).value()).get("data");
     }
 
-    private static JsonNode read(ConsumerRecord<String, byte[]> record) {
+    private static JsonNode read(ConsumerRecord<String, String> record) {
         try {
             return JSON.readTree(record.value());
         } catch (java.io.IOException e) {

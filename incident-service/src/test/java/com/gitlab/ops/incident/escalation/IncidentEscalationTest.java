@@ -12,6 +12,8 @@ import static com.gitlab.ops.incident.IncidentServiceTestSupport.newProject;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.pendingEscalations;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.sendAlert;
 import static io.restassured.RestAssured.given;
+import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.getHeader;
+import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.record;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
@@ -26,7 +28,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gitlab.ops.incident.MovableClock;
 import com.gitlab.ops.testing.ImportServiceResource;
 import com.gitlab.ops.testing.KafkaBrokerResource;
-import com.gitlab.ops.testing.KafkaTestClient;
+import com.gitlab.ops.testing.KafkaRecords;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
 import com.gitlab.ops.testing.PrometheusText;
 import com.gitlab.ops.testing.UnleashServer;
@@ -35,7 +37,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kafka.InjectKafkaCompanion;
 import io.restassured.http.ContentType;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
@@ -63,7 +67,8 @@ class IncidentEscalationTest {
     @Inject
     MovableClock clock;
 
-    private final KafkaTestClient kafka = KafkaTestClient.forSharedBroker();
+    @InjectKafkaCompanion
+    KafkaCompanion kafka;
 
     @AfterEach
     void resetFlagAndClock() {
@@ -138,12 +143,12 @@ class IncidentEscalationTest {
                 .body("[0].rule.status", equalTo("acknowledged"))
                 .body("[0].rule.elapsed_time_seconds", equalTo(1)));
 
-        JsonNode paged = read(kafka.awaitRecord("incident-pages", WAIT, r -> r.key().equals(Long.toString(project))));
+        JsonNode paged = read(KafkaRecords.awaitFirst(kafka, "incident-pages", WAIT, r -> r.key().equals(Long.toString(project))));
         assertEquals("incident.paged", paged.get("type").asText());
         assertEquals(iid, paged.at("/data/incident_iid").asLong());
         assertEquals(99, paged.at("/data/user_id").asLong());
 
-        JsonNode changed = read(kafka.awaitRecord("incident-escalations", WAIT, r -> r.key().equals(Long.toString(project))));
+        JsonNode changed = read(KafkaRecords.awaitFirst(kafka, "incident-escalations", WAIT, r -> r.key().equals(Long.toString(project))));
         assertEquals("incident.escalation_status.changed", changed.get("type").asText());
         assertEquals("triggered", changed.at("/data/status").asText());
         assertEquals("api", changed.at("/data/reason").asText());
@@ -170,7 +175,7 @@ class IncidentEscalationTest {
         // The same event id again, even with other content, has the effect of one.
         String payload = com.gitlab.ops.testing.CloudEvents.envelope(third, "alert.updated", Map.of("project_id", project,
                 "alert_iid", 1, "title", "x", "status", "triggered", "updated_at", "2026-11-21T11:00:00Z"));
-        kafka.send("alerts", Long.toString(project), payload);
+        kafka.produceStrings().fromRecords(record("alerts", Long.toString(project), payload)).awaitCompletion();
         String after = sendAlert(project, 2, "triggered", "2026-11-21T11:00:00Z", Map.of());
         await().atMost(WAIT).untilAsserted(() -> given().auth().basic("admin", "test-admin")
                 .get("/admin/inbox/{id}", after).then().statusCode(200));
@@ -186,9 +191,9 @@ class IncidentEscalationTest {
 
         String key = Long.toString(project);
         List<String> reasons = List.of(
-                KafkaTestClient.header(kafka.awaitRecord("alerts.dlq", WAIT, r -> key.equals(r.key()) && value(r).contains("\"alert_iid\":1")),
+                getHeader(KafkaRecords.awaitFirst(kafka, "alerts.dlq", WAIT, r -> key.equals(r.key()) && r.value().contains("\"alert_iid\":1")).headers(),
                         "dead-letter-reason"),
-                KafkaTestClient.header(kafka.awaitRecord("alerts.dlq", WAIT, r -> key.equals(r.key()) && value(r).contains("\"alert_iid\":2")),
+                getHeader(KafkaRecords.awaitFirst(kafka, "alerts.dlq", WAIT, r -> key.equals(r.key()) && r.value().contains("\"alert_iid\":2")).headers(),
                         "dead-letter-reason"));
         assertEquals("escalation_policy_id 999999 is not an escalation policy of project " + project
                 + "; create it first (POST /api/projects/" + project + "/escalation-policies)", reasons.get(0));
@@ -358,7 +363,7 @@ class IncidentEscalationTest {
         long marker = await().atMost(WAIT).until(() -> awaitAlert(project, 2).<Number>get("incident_iid"), v -> v != null).longValue();
 
         List<String> reasons = new java.util.ArrayList<>();
-        kafka.awaitRecord("incident-escalations", WAIT, r -> {
+        KafkaRecords.awaitFirst(kafka, "incident-escalations", WAIT, r -> {
             if (!r.key().equals(Long.toString(project))) {
                 return false;
             }
@@ -413,11 +418,11 @@ class IncidentEscalationTest {
         return PrometheusText.value(given().get("/q/metrics").then().statusCode(200).extract().asString(), series);
     }
 
-    private static String value(ConsumerRecord<String, byte[]> record) {
-        return KafkaTestClient.value(record);
+    private static String value(ConsumerRecord<String, String> record) {
+        return record.value();
     }
 
-    private static JsonNode readUnchecked(ConsumerRecord<String, byte[]> record) {
+    private static JsonNode readUnchecked(ConsumerRecord<String, String> record) {
         try {
             return JSON.readTree(record.value());
         } catch (java.io.IOException e) {
@@ -425,7 +430,7 @@ class IncidentEscalationTest {
         }
     }
 
-    private static JsonNode read(ConsumerRecord<String, byte[]> record) throws Exception {
+    private static JsonNode read(ConsumerRecord<String, String> record) throws Exception {
         JsonNode node = JSON.readTree(record.value());
         assertNotNull(node);
         assertTrue(node.has("id"));

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.gitlab.ops.testing.ImportServiceProcess;
 import com.gitlab.ops.testing.ImportServiceResource;
 import com.gitlab.ops.testing.KafkaBrokerResource;
-import com.gitlab.ops.testing.KafkaTestClient;
+import com.gitlab.ops.testing.KafkaRecords;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
 import com.gitlab.ops.testing.UnleashServer;
 import com.gitlab.ops.testing.UnleashServerResource;
@@ -24,7 +24,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kafka.InjectKafkaCompanion;
 import io.restassured.http.ContentType;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.OffsetDateTime;
@@ -43,6 +45,9 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = PostgresDatabaseResource.class, initArgs = @ResourceArg(name = "purpose", value = "incident"))
 @WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "incident_escalations"))
 class IncidentNumbersTest {
+
+    @InjectKafkaCompanion
+    KafkaCompanion kafka;
 
     private static final String PREALLOCATE = "importer_preallocate_iids";
 
@@ -120,7 +125,7 @@ class IncidentNumbersTest {
                 .then().statusCode(503).header("Retry-After", "5")
                 .body("error", startsWith("import-service, which numbers incidents (the project's issues counter), cannot give one now"));
 
-        long deadLetters = KafkaTestClient.forSharedBroker().count("alerts.dlq");
+        long deadLetters = KafkaRecords.size(kafka, "alerts.dlq");
         String waiting = sendAlert(project, 1, "triggered", OffsetDateTime.now(ZoneOffset.UTC).toString(), Map.of("create_incident", true));
         await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'Event consumers' }.status", equalTo("UP"))
@@ -129,7 +134,7 @@ class IncidentNumbersTest {
 
         ImportServiceProcess.shared().startIfStopped();
         assertEquals(1, await().atMost(WAIT).until(() -> awaitAlert(project, 1).<Number>get("incident_iid"), v -> v != null).longValue());
-        assertEquals(deadLetters, KafkaTestClient.forSharedBroker().count("alerts.dlq"), "nothing dead-lettered for the outage");
+        assertEquals(deadLetters, KafkaRecords.size(kafka, "alerts.dlq"), "nothing dead-lettered for the outage");
         await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'Event consumers' }.data", org.hamcrest.Matchers.nullValue()));
     }

@@ -1,5 +1,6 @@
 package com.gitlab.ops.incident.outbox;
 
+import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.getHeader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,13 +9,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gitlab.ops.platform.outbox.Outbox;
 import com.gitlab.ops.testing.ImportServiceResource;
 import com.gitlab.ops.testing.KafkaBrokerResource;
-import com.gitlab.ops.testing.KafkaTestClient;
+import com.gitlab.ops.testing.KafkaRecords;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
 import com.gitlab.ops.testing.UnleashServerResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kafka.InjectKafkaCompanion;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +34,9 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = PostgresDatabaseResource.class, initArgs = @ResourceArg(name = "purpose", value = "incident"))
 @WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "incident_escalations"))
 class OutboxRelayTest {
+
+    @InjectKafkaCompanion
+    KafkaCompanion kafka;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -54,10 +60,8 @@ class OutboxRelayTest {
                 outbox.publish(topic, "7", "test.happened", Map.of("run", run, "n", n));
             }
         });
-
-        KafkaTestClient kafka = KafkaTestClient.forSharedBroker();
         List<Integer> seen = new ArrayList<>();
-        ConsumerRecord<String, byte[]> last = kafka.awaitRecord(topic, Duration.ofSeconds(30), r -> {
+        ConsumerRecord<String, String> last = KafkaRecords.awaitFirst(kafka, topic, Duration.ofSeconds(30), r -> {
             JsonNode event = read(r);
             seen.add(event.at("/data/n").asInt());
             return event.at("/data/n").asInt() == 3;
@@ -71,7 +75,7 @@ class OutboxRelayTest {
         assertEquals(run, envelope.at("/data/run").asText());
         assertEquals("7", last.key());
         assertTrue(envelope.hasNonNull("id") && envelope.hasNonNull("time"));
-        assertEquals("application/cloudevents+json", KafkaTestClient.header(last, "content-type"));
+        assertEquals("application/cloudevents+json", getHeader(last.headers(), "content-type"));
     }
 
     @Test
@@ -85,7 +89,7 @@ class OutboxRelayTest {
         });
 
         List<JsonNode> seen = new ArrayList<>();
-        KafkaTestClient.forSharedBroker().awaitRecord(topic, Duration.ofSeconds(30), r -> {
+        KafkaRecords.awaitFirst(kafka, topic, Duration.ofSeconds(30), r -> {
             seen.add(read(r));
             return seen.size() == 4;
         });
@@ -108,7 +112,7 @@ class OutboxRelayTest {
         return names;
     }
 
-    private static JsonNode read(ConsumerRecord<String, byte[]> record) {
+    private static JsonNode read(ConsumerRecord<String, String> record) {
         try {
             return JSON.readTree(record.value());
         } catch (Exception e) {

@@ -17,13 +17,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gitlab.ops.testing.ImportServiceResource;
 import com.gitlab.ops.testing.KafkaBrokerResource;
-import com.gitlab.ops.testing.KafkaTestClient;
+import com.gitlab.ops.testing.KafkaRecords;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
 import com.gitlab.ops.testing.UnleashServerResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kafka.InjectKafkaCompanion;
 import io.restassured.http.ContentType;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +38,9 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = PostgresDatabaseResource.class, initArgs = @ResourceArg(name = "purpose", value = "incident"))
 @WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "incident_escalations"))
 class EscalationPoliciesTest {
+
+    @InjectKafkaCompanion
+    KafkaCompanion kafka;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -93,7 +98,7 @@ class EscalationPoliciesTest {
         given().delete("/api/projects/{p}/escalation-policies/{id}", project, policy).then().statusCode(404);
 
         // Published as a change, as any other.
-        JsonNode cleared = JSON.readTree(KafkaTestClient.forSharedBroker().awaitRecord("incident-escalations", WAIT, r -> {
+        JsonNode cleared = JSON.readTree(KafkaRecords.awaitFirst(kafka, "incident-escalations", WAIT, r -> {
             try {
                 JsonNode data = JSON.readTree(r.value()).get("data");
                 return r.key().equals(Long.toString(project)) && data.get("incident_iid").asLong() == iid && data.get("policy_id").isNull();

@@ -12,7 +12,7 @@ import com.gitlab.ops.release.FakeGitLabResource;
 import com.gitlab.ops.release.GitRepositoryResource;
 import com.gitlab.ops.testing.CuttableDatabaseResource;
 import com.gitlab.ops.testing.KafkaBrokerResource;
-import com.gitlab.ops.testing.KafkaTestClient;
+import com.gitlab.ops.testing.KafkaRecords;
 import com.gitlab.ops.testing.PrometheusText;
 import com.gitlab.ops.testing.UnleashServerResource;
 import io.quarkus.test.common.ResourceArg;
@@ -20,6 +20,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kafka.InjectKafkaCompanion;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +44,9 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(FakeGitLabResource.class)
 class DatabaseOutageTest {
 
+    @InjectKafkaCompanion
+    KafkaCompanion kafka;
+
     public static class SmallRetryBudget implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -57,7 +62,7 @@ class DatabaseOutageTest {
     @Test
     void anOutageLongerThanTheRetryBudgetIsWaitedOutAndNothingIsDeadLettered() {
         double deadLetteredBefore = metric("events_dead_lettered_total{topic=\"deploys\"}");
-        long deadLettersBefore = KafkaTestClient.forSharedBroker().count("deploys.dlq");
+        long deadLettersBefore = KafkaRecords.size(kafka, "deploys.dlq");
         double retriedBefore = metric("events_retried_total{topic=\"deploys\"}");
         CuttableDatabaseResource.proxy().cut();
         List<String> packages = new ArrayList<>();
@@ -87,7 +92,7 @@ class DatabaseOutageTest {
                 .body("checks.find { it.name == 'Event consumers' }.status", equalTo("UP")));
         given().get("/q/health/live").then().statusCode(200);
         assertEquals(deadLetteredBefore, metric("events_dead_lettered_total{topic=\"deploys\"}"), "nothing dead-lettered for the outage");
-        assertEquals(deadLettersBefore, KafkaTestClient.forSharedBroker().count("deploys.dlq"), "nothing in deploys.dlq");
+        assertEquals(deadLettersBefore, KafkaRecords.size(kafka, "deploys.dlq"), "nothing in deploys.dlq");
     }
 
     private static double metric(String series) {

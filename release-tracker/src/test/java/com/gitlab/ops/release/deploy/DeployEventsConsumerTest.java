@@ -4,6 +4,8 @@ import static com.gitlab.ops.release.DeployEvents.WAIT;
 import static com.gitlab.ops.release.DeployEvents.awaitApplied;
 import static com.gitlab.ops.release.DeployEvents.packageOf;
 import static io.restassured.RestAssured.given;
+import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.getHeader;
+import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.record;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -12,13 +14,15 @@ import com.gitlab.ops.release.FakeGitLabResource;
 import com.gitlab.ops.release.GitRepositoryResource;
 import com.gitlab.ops.testing.CloudEvents;
 import com.gitlab.ops.testing.KafkaBrokerResource;
-import com.gitlab.ops.testing.KafkaTestClient;
+import com.gitlab.ops.testing.KafkaRecords;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
 import com.gitlab.ops.testing.UnleashServerResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kafka.InjectKafkaCompanion;
 import io.restassured.path.json.JsonPath;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -33,7 +37,8 @@ class DeployEventsConsumerTest {
 
     private static final String FILE = "db/post_migrate/20220201173212_x.rb";
 
-    private final KafkaTestClient kafka = KafkaTestClient.forSharedBroker();
+    @InjectKafkaCompanion
+    KafkaCompanion kafka;
 
     @Test
     void bothEventTypesAreAppliedOnceThroughTheRealBroker() {
@@ -43,17 +48,17 @@ class DeployEventsConsumerTest {
         String failedEvent = CloudEvents.envelope(failed, "deploy.job.finished", Map.of(
                 "package", pkg, "environment", "gprd", "job", "wait:helm", "status", "failed",
                 "finished_at", "2022-02-08T10:00:00Z", "pipeline_id", 41));
-        kafka.send("deploys", pkg, failedEvent);
+        kafka.produceStrings().fromRecords(record("deploys", pkg, failedEvent)).awaitCompletion();
         String succeeded = CloudEvents.newId();
-        kafka.send("deploys", pkg, CloudEvents.envelope(succeeded, "deploy.job.finished", Map.of(
+        kafka.produceStrings().fromRecords(record("deploys", pkg, CloudEvents.envelope(succeeded, "deploy.job.finished", Map.of(
                 "package", pkg, "environment", "gprd", "job", "wait:helm", "status", "success",
-                "finished_at", "2022-02-08T10:30:00Z", "pipeline_id", 42, "post_migrations", List.of(FILE))));
+                "finished_at", "2022-02-08T10:30:00Z", "pipeline_id", 42, "post_migrations", List.of(FILE))))).awaitCompletion();
         String executed = CloudEvents.newId();
-        kafka.send("deploys", pkg, CloudEvents.envelope(executed, "post_migrations.executed", Map.of("package", pkg, "environment", "gprd")));
+        kafka.produceStrings().fromRecords(record("deploys", pkg, CloudEvents.envelope(executed, "post_migrations.executed", Map.of("package", pkg, "environment", "gprd")))).awaitCompletion();
         awaitApplied(executed);
         double duplicatesBefore = duplicates();
         // The failed job's event again, as a redelivery after a crash would bring it: it must not undo the success.
-        kafka.send("deploys", pkg, failedEvent);
+        kafka.produceStrings().fromRecords(record("deploys", pkg, failedEvent)).awaitCompletion();
 
         org.awaitility.Awaitility.await().atMost(WAIT).until(() -> duplicates() == duplicatesBefore + 1);
         JsonPath story = packageOf(pkg);
@@ -78,14 +83,14 @@ class DeployEventsConsumerTest {
     @Test
     void anUnknownTypeOrAWrongFieldIsDeadLetteredWithItsReason() {
         String pkg = DeployEvents.pkg("14.8", "97d6e07c2a1");
-        kafka.send("deploys", "k-type", CloudEvents.envelope(CloudEvents.newId(), "deploy.started", Map.of("package", pkg)));
-        kafka.send("deploys", "k-status", CloudEvents.envelope(CloudEvents.newId(), "deploy.job.finished", Map.of(
+        kafka.produceStrings().fromRecords(record("deploys", "k-type", CloudEvents.envelope(CloudEvents.newId(), "deploy.started", Map.of("package", pkg)))).awaitCompletion();
+        kafka.produceStrings().fromRecords(record("deploys", "k-status", CloudEvents.envelope(CloudEvents.newId(), "deploy.job.finished", Map.of(
                 "package", pkg, "environment", "gstg", "job", "wait:helm", "status", "done",
-                "finished_at", "2022-02-08T10:00:00Z")));
+                "finished_at", "2022-02-08T10:00:00Z")))).awaitCompletion();
 
         assertEquals("event type 'deploy.started' is not accepted on topic 'deploys'; expected deploy.job.finished or post_migrations.executed",
-                KafkaTestClient.header(kafka.awaitRecord("deploys.dlq", WAIT, r -> "k-type".equals(r.key())), "dead-letter-reason"));
+                getHeader(KafkaRecords.awaitFirst(kafka, "deploys.dlq", WAIT, r -> "k-type".equals(r.key())).headers(), "dead-letter-reason"));
         assertEquals("field 'status' must be one of canceled, failed, success; got \"done\"",
-                KafkaTestClient.header(kafka.awaitRecord("deploys.dlq", WAIT, r -> "k-status".equals(r.key())), "dead-letter-reason"));
+                getHeader(KafkaRecords.awaitFirst(kafka, "deploys.dlq", WAIT, r -> "k-status".equals(r.key())).headers(), "dead-letter-reason"));
     }
 }

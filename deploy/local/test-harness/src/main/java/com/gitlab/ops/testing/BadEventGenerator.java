@@ -5,27 +5,22 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Malformed events mixed into good traffic on a topic: not JSON, not UTF-8, empty, envelopes with a
@@ -110,7 +105,7 @@ public final class BadEventGenerator {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final String bootstrapServers;
+    private final KafkaCompanion kafka;
     private final String topic;
     private final IntFunction<ObjectNode> goodEvent;
     private final List<String> requiredFields;
@@ -122,9 +117,9 @@ public final class BadEventGenerator {
      * @param requiredFields data fields the contract requires
      * @param invalidValues  data field to a JSON value that is well-formed but impossible (unknown enum, unknown reference)
      */
-    public BadEventGenerator(String bootstrapServers, String topic, IntFunction<ObjectNode> goodEvent, List<String> requiredFields,
+    public BadEventGenerator(KafkaCompanion kafka, String topic, IntFunction<ObjectNode> goodEvent, List<String> requiredFields,
             Map<String, String> invalidValues) {
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.topic = topic;
         this.goodEvent = goodEvent;
         this.requiredFields = requiredFields;
@@ -149,32 +144,26 @@ public final class BadEventGenerator {
             variants.addAll(mutations(good).stream().map(Variant::structured).toList());
             variants.addAll(binaryMutations(good));
         }
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         Map<String, Variant> sent = new HashMap<>();
-        Counted before = metrics == null ? null : Counted.read(metrics, topic);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
-            for (int n = 0; n < variants.size(); n++) {
-                Variant variant = variants.get(n);
-                String key = "bad-" + run + "-" + n;
-                sent.put(key, variant);
-                producer.send(new ProducerRecord<>(topic, null, key, variant.value(), variant.headers()));
-                if (n % 10 == 9) {
-                    ObjectNode good = goodEvent.apply(100_000 + n);
-                    goodIds.add(good.get("id").asText());
-                    // Every other good event in binary mode, as the CloudEvents SDKs send by default.
-                    producer.send(n % 20 == 9
-                            ? new ProducerRecord<>(topic, "good-" + run + "-" + n, JSON.writeValueAsBytes(good))
-                            : new ProducerRecord<>(topic, null, "good-" + run + "-" + n, BindingMalformations.data(good),
-                                    BindingMalformations.binaryHeaders(good, good.get("id").asText())));
-                    goodSent++;
-                }
+        for (int n = 0; n < variants.size(); n++) {
+            Variant variant = variants.get(n);
+            String key = "bad-" + run + "-" + n;
+            sent.put(key, variant);
+            records.add(new ProducerRecord<>(topic, null, key, variant.value(), variant.headers()));
+            if (n % 10 == 9) {
+                ObjectNode good = goodEvent.apply(100_000 + n);
+                goodIds.add(good.get("id").asText());
+                // Every other good event in binary mode, as the CloudEvents SDKs send by default.
+                records.add(n % 20 == 9
+                        ? new ProducerRecord<>(topic, "good-" + run + "-" + n, JSON.writeValueAsBytes(good))
+                        : new ProducerRecord<>(topic, null, "good-" + run + "-" + n, BindingMalformations.data(good),
+                                BindingMalformations.binaryHeaders(good, good.get("id").asText())));
+                goodSent++;
             }
-            producer.flush();
         }
+        Counted before = metrics == null ? null : Counted.read(metrics, topic);
+        kafka.produce(String.class, byte[].class).fromRecords(records).awaitCompletion(timeout);
         Map<String, String> reasons = awaitDeadLetters("bad-" + run + "-", variants.size(), timeout);
         return new Report(variants.size(), goodSent, goodIds, reasons, sent, before);
     }
@@ -272,20 +261,14 @@ public final class BadEventGenerator {
     }
 
     private Map<String, String> awaitDeadLetters(String keyPrefix, int expected, Duration timeout) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         Map<String, String> reasons = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(topic + ".dlq"));
-            await("all " + expected + " dead letters on " + topic + ".dlq").atMost(timeout).pollInterval(Duration.ZERO).until(() -> {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.key() != null && r.key().startsWith(keyPrefix)) {
-                        reasons.put(r.key(), KafkaTestClient.header(r, "dead-letter-reason"));
-                    }
+        try (ConsumerTask<String, byte[]> deadLetters = kafka.consume(String.class, byte[].class)
+                .withProp(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
+                .fromTopics(Set.of(topic + ".dlq"), records -> records.select().where(r -> r.key() != null && r.key().startsWith(keyPrefix)))) {
+            // By key: a dead letter written twice for one event must not stand in for another's.
+            await("all " + expected + " dead letters on " + topic + ".dlq").atMost(timeout).until(() -> {
+                for (ConsumerRecord<String, byte[]> r : deadLetters.getRecords()) {
+                    reasons.put(r.key(), KafkaCompanion.getHeader(r.headers(), "dead-letter-reason"));
                 }
                 return reasons.size() >= expected;
             });

@@ -2,6 +2,7 @@ package com.gitlab.ops.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,8 +24,8 @@ import java.util.regex.Pattern;
  * Bad HTTP requests derived from a service's own OpenAPI document, each bad in one way only: a path
  * parameter that is not a number, out of range or strange (the others naming seeded resources that
  * exist, so the request reaches the resource and is not stopped by a 404 first), a declared query
- * parameter with a bad value, a body that is not JSON or has the wrong shape, or one field of the
- * body with a wrong type, a huge value or none. Sent with admin credentials so they reach the
+ * parameter with a bad value, a body that is not JSON or has the wrong shape, or a valid body (given
+ * by the test, see {@link #validBody}) with one field of a wrong type or a huge value. Sent with admin credentials so they reach the
  * handlers. What a service must answer: a 4xx whose body is the JSON error shape
  * {@code {"error": "<sentence>"}}, and never a stack trace.
  */
@@ -70,6 +71,7 @@ public final class BadRequestGenerator {
     private final String authorization;
     private final Map<String, String> existing = new HashMap<>();
     private final Map<String, Set<String>> valid = new HashMap<>();
+    private final Map<String, String> validBodies = new HashMap<>();
     /** Per operation and slot, the next value of its list: each slot goes through every value in turn. */
     private final Map<String, Integer> turns = new HashMap<>();
 
@@ -96,10 +98,35 @@ public final class BadRequestGenerator {
         return this;
     }
 
+    /**
+     * A body the operation accepts, e.g. {@code validBody("POST /api/projects/{projectId}/incidents", "{\"title\": \"Down\"}")}:
+     * each field is then made bad in it alone, so that the request fails for that field and not for
+     * the ones missing around it. Every operation whose body has fields needs one.
+     */
+    public BadRequestGenerator validBody(String operation, String json) {
+        validBodies.put(operation, json);
+        return this;
+    }
+
     /** Sends at least {@code minimum} bad requests, cycling every operation of the document and every kind of badness. */
     public Report run(int minimum) throws Exception {
         JsonNode document = JSON.readTree(get("/q/openapi?format=json"));
         List<Operation> operations = operations(document);
+        List<String> missing = operations.stream().filter(op -> !op.fields().isEmpty() && !validBodies.containsKey(op.name()))
+                .map(Operation::name).toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("no valid body given for " + missing + ": give one with validBody(...)");
+        }
+        for (Operation op : operations) {
+            if (validBodies.containsKey(op.name())) {
+                // Else every request made from it would fail for what is already wrong in it.
+                HttpResponse<String> response = send(new Request(op.method(), fill(op.template(), null, null), validBodies.get(op.name()), true));
+                if (response.statusCode() >= 300) {
+                    throw new IllegalStateException("the valid body for " + op.name() + " was refused: " + response.statusCode() + " "
+                            + abbreviate(response.body()));
+                }
+            }
+        }
         Map<Integer, Integer> statuses = new TreeMap<>();
         List<Finding> findings = new ArrayList<>();
         int sent = 0;
@@ -144,6 +171,10 @@ public final class BadRequestGenerator {
     /** An operation; {@code fields} maps each body property to its type. */
     private record Operation(String method, String template, List<String> query, Map<String, String> fields, boolean hasBody,
             boolean bodyRequired) {
+
+        String name() {
+            return method + " " + template;
+        }
     }
 
     private static List<Operation> operations(JsonNode document) {
@@ -193,13 +224,24 @@ public final class BadRequestGenerator {
                 requests.add(new Request(op.method(), good, next(op, "no body", NO_BODIES), true));
             }
             op.fields().forEach((field, type) -> requests.add(new Request(op.method(), good,
-                    "{\"" + field + "\": " + next(op, field, BAD_VALUES.getOrDefault(type, BAD_VALUES.get("other"))) + "}", true)));
+                    withField(validBodies.get(op.name()), field, next(op, field, BAD_VALUES.getOrDefault(type, BAD_VALUES.get("other")))), true)));
         }
         return requests;
     }
 
+    /** The valid body with one field set to a bad JSON value, as text (a huge or deep value is kept as it is). */
+    private static String withField(String validBody, String field, String badValue) {
+        try {
+            ObjectNode body = (ObjectNode) JSON.readTree(validBody);
+            body.putNull(field);
+            return body.toString().replace("\"" + field + "\":null", "\"" + field + "\":" + badValue);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("the valid body is not a JSON object: " + validBody, e);
+        }
+    }
+
     private String next(Operation op, String slot, List<String> values) {
-        int turn = turns.merge(op.method() + " " + op.template() + " " + slot, 1, Integer::sum) - 1;
+        int turn = turns.merge(op.name() + " " + slot, 1, Integer::sum) - 1;
         return values.get(turn % values.size());
     }
 

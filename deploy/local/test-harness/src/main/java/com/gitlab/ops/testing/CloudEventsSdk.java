@@ -1,8 +1,7 @@
 package com.gitlab.ops.testing;
 
-import static org.awaitility.Awaitility.await;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.SpecVersion;
 import io.cloudevents.core.builder.CloudEventBuilder;
@@ -10,23 +9,15 @@ import io.cloudevents.core.message.Encoding;
 import io.cloudevents.jackson.JsonFormat;
 import io.cloudevents.kafka.CloudEventDeserializer;
 import io.cloudevents.kafka.CloudEventSerializer;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.net.URI;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -39,14 +30,14 @@ public final class CloudEventsSdk {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final String bootstrapServers;
+    private final KafkaCompanion kafka;
 
-    public CloudEventsSdk(String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+    public CloudEventsSdk(KafkaCompanion kafka) {
+        this.kafka = kafka;
     }
 
     public static CloudEventsSdk forSharedBroker() {
-        return new CloudEventsSdk(KafkaBroker.shared().bootstrapServers());
+        return new CloudEventsSdk(KafkaBroker.shared().companion());
     }
 
     /** An event built as the SDK's users build one: JSON data, declared as such, and a time. */
@@ -70,29 +61,20 @@ public final class CloudEventsSdk {
 
     /** Sends with the SDK's serializer in its default configuration (binary mode). */
     public void sendWithDefaults(String topic, String key, CloudEvent event) {
-        send(topic, key, event, new Properties());
+        send(topic, key, event, Map.of());
     }
 
     public void send(String topic, String key, CloudEvent event, Encoding encoding) {
-        Properties props = new Properties();
-        props.put(CloudEventSerializer.ENCODING_CONFIG, encoding.name());
+        Map<String, Object> props = new HashMap<>(Map.of(CloudEventSerializer.ENCODING_CONFIG, encoding.name()));
         if (encoding == Encoding.STRUCTURED) {
             props.put(CloudEventSerializer.EVENT_FORMAT_CONFIG, JsonFormat.CONTENT_TYPE);
         }
         send(topic, key, event, props);
     }
 
-    private void send(String topic, String key, CloudEvent event, Properties serializer) {
-        Properties props = new Properties();
-        props.putAll(serializer);
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, CloudEventSerializer.class.getName());
-        try (KafkaProducer<String, CloudEvent> producer = new KafkaProducer<>(props)) {
-            producer.send(new ProducerRecord<>(topic, key, event)).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("could not send to " + topic, e);
-        }
+    private void send(String topic, String key, CloudEvent event, Map<String, Object> serializer) {
+        kafka.<String, CloudEvent>produceWithSerializers(StringSerializer.class.getName(), CloudEventSerializer.class.getName())
+                .withProps(serializer).fromRecords(new ProducerRecord<>(topic, key, event)).awaitCompletion(Duration.ofSeconds(30));
     }
 
     /**
@@ -120,24 +102,7 @@ public final class CloudEventsSdk {
 
     /** Reads {@code topic} from the beginning with the SDK's deserializer until an event matches. */
     public CloudEvent awaitEvent(String topic, Duration timeout, Predicate<ConsumerRecord<String, CloudEvent>> match) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "sdk-reader-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, CloudEventDeserializer.class.getName());
-        List<CloudEvent> found = new ArrayList<>();
-        try (KafkaConsumer<String, CloudEvent> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(topic));
-            await("an event the SDK reads on " + topic).atMost(timeout).until(() -> {
-                for (ConsumerRecord<String, CloudEvent> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (match.test(r)) {
-                        found.add(r.value());
-                    }
-                }
-                return !found.isEmpty();
-            });
-        }
-        return found.get(0);
+        return KafkaRecords.awaitFirst(kafka.<String, CloudEvent>consumeWithDeserializers(StringDeserializer.class.getName(),
+                CloudEventDeserializer.class.getName()), topic, timeout, match).value();
     }
 }

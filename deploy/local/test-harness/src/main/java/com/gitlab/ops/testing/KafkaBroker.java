@@ -1,5 +1,6 @@
 package com.gitlab.ops.testing;
 
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ public final class KafkaBroker {
     private final Path dir;
     private final Path log;
     private volatile Process process;
+    private KafkaCompanion companion;
 
     private KafkaBroker(int port, int controllerPort, Path dir) {
         this.port = port;
@@ -51,6 +53,14 @@ public final class KafkaBroker {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** Quarkus's Kafka test client for this broker: what another system sends and reads. */
+    public synchronized KafkaCompanion companion() {
+        if (companion == null) {
+            companion = new KafkaCompanion(bootstrapServers());
+        }
+        return companion;
     }
 
     /**
