@@ -44,6 +44,9 @@ class BadRequestsTest {
                 .existing("/api/groups/{groupId}/iids/{usage}/next", "usage", "epics")
                 .existing("/api/groups/{groupId}/iids/{usage}/track", "usage", "epics")
                 .validBody("POST /api/projects/{projectId}/iids/{usage}/track", "{\"iid\": 10}")
-                .validBody("POST /api/groups/{groupId}/iids/{usage}/track", "{\"iid\": 10}");
+                .validBody("POST /api/groups/{groupId}/iids/{usage}/track", "{\"iid\": 10}")
+                .validBody("POST /api/projects/{projectId}/iids/preallocate", "{\"max_iids\": {\"issues\": 5}}")
+                .validBody("POST /api/groups/{groupId}/iids/preallocate", "{\"max_iids\": {\"epics\": 5}}")
+                .validBody("POST /admin/dead-letters/{topic}/replay", "{\"partition\": 0}");
     }
 }

@@ -45,6 +45,7 @@ class BadRequestsTest {
         new DeployEvents().deploy(pkg, "gstg");
         return generator.existing("topic", "deploys").existing("package", pkg).existing("environment", "gstg")
                 .existing("release", "14.9").existing("sha", "97d6e07c2a1")
-                .valid("release", "1.5"); // a monthly release with nothing yet: an empty list, not an error
+                .valid("release", "1.5") // a monthly release with nothing yet: an empty list, not an error
+                .validBody("POST /admin/dead-letters/{topic}/replay", "{\"partition\": 0}");
     }
 }

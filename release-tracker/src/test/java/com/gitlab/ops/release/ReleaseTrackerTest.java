@@ -4,8 +4,8 @@ import static com.gitlab.ops.release.DeployEvents.WAIT;
 import static com.gitlab.ops.release.DeployEvents.awaitApplied;
 import static com.gitlab.ops.release.DeployEvents.packageOf;
 import static com.gitlab.ops.release.DeployEvents.resolved;
+import static com.gitlab.ops.testing.KafkaRecords.header;
 import static io.restassured.RestAssured.given;
-import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.getHeader;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
@@ -347,12 +347,12 @@ class ReleaseTrackerTest {
     @Test
     void badPackagesAndEnvironmentsAreDeadLetteredOrRefusedWithAReason() {
         job("15.1.999-x.y", "gstg-cny", "wait:helm", "success", Map.of());
-        assertTrue(getHeader(KafkaRecords.awaitFirst(kafka, "deploys.dlq", WAIT, r -> "15.1.999-x.y".equals(r.key())).headers(), "dead-letter-reason")
+        assertTrue(header(KafkaRecords.awaitFirst(kafka, "deploys.dlq", WAIT, r -> "15.1.999-x.y".equals(r.key())), "dead-letter-reason")
                 .startsWith("field 'package': '15.1.999-x.y' is not an auto-deploy package version"));
         String good = pkg(repository.commit("x"));
         job(good, "staging", "wait:helm", "success", Map.of());
         assertEquals("environment 'staging' is not one of gstg-cny, gstg, gprd-cny, gprd",
-                getHeader(KafkaRecords.awaitFirst(kafka, "deploys.dlq", WAIT, r -> good.equals(r.key())).headers(), "dead-letter-reason"));
+                header(KafkaRecords.awaitFirst(kafka, "deploys.dlq", WAIT, r -> good.equals(r.key())), "dead-letter-reason"));
 
         given().get("/api/packages/nope").then().statusCode(400).body("error", startsWith("'nope' is not an auto-deploy package version"));
         given().get("/api/environments/gprd/rollback-check").then().statusCode(400)

@@ -9,6 +9,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 // Its own class, as PreallocateResource: under the group counters' path "{usage}" would match first.
 @Path("/api/groups/{groupId}/iids/preallocate")
@@ -27,7 +30,8 @@ public class GroupPreallocateResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Transactional
-    public ImportView preallocate(@PathParam("groupId") long groupId, ObjectNode body) {
+    public ImportView preallocate(@PathParam("groupId") long groupId,
+            @RequestBody(required = true, content = @Content(schema = @Schema(implementation = PreallocateRequest.GroupBody.class))) ObjectNode body) {
         return ImportView.of(preallocation.reserve(PreallocateRequest.ofGroup(groupId, body), null), mapper);
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitlab.ops.platform.error.ApiException;
 import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The body of a synchronous reservation, a project's or a group entity's: {@code max_iids} and the
@@ -15,6 +17,16 @@ final class PreallocateRequest {
     private static final List<String> GROUP_FIELDS = List.of("import_id", "importer", "max_iids", "user_id");
 
     private PreallocateRequest() {
+    }
+
+    /** A project's body as the API documents it ({@code max_iids}: usage to the source's highest IID). */
+    @Schema(name = "ProjectPreallocation", requiredProperties = "max_iids")
+    record ProjectBody(Map<String, Long> maxIids, String importer, Long userId, String importId, Long namespaceId, String projectPath) {
+    }
+
+    /** A group entity's body as the API documents it. */
+    @Schema(name = "GroupPreallocation", requiredProperties = "max_iids")
+    record GroupBody(Map<String, Long> maxIids, String importer, Long userId, String importId) {
     }
 
     static ImportStarted ofProject(long projectId, ObjectNode body) {

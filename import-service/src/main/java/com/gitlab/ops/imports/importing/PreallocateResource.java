@@ -9,6 +9,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 // Its own class: under the counters' path "{usage}" would match "preallocate" first.
 @Path("/api/projects/{projectId}/iids/preallocate")
@@ -27,7 +30,8 @@ public class PreallocateResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Transactional
-    public ImportView preallocate(@PathParam("projectId") long projectId, ObjectNode body) {
+    public ImportView preallocate(@PathParam("projectId") long projectId,
+            @RequestBody(required = true, content = @Content(schema = @Schema(implementation = PreallocateRequest.ProjectBody.class))) ObjectNode body) {
         return ImportView.of(preallocation.reserve(PreallocateRequest.ofProject(projectId, body), null), mapper);
     }
 }

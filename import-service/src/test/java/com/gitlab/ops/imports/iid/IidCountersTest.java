@@ -105,7 +105,7 @@ class IidCountersTest {
     void concurrentNextAndTrackNeverHandOutTheSameNumberTwice() throws Exception {
         long project = newProject();
         int threads = 16;
-        int callsPerThread = 100;
+        int callsPerThread = 40;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Callable<List<Long>>> clients = new ArrayList<>();
         for (int t = 0; t < threads; t++) {

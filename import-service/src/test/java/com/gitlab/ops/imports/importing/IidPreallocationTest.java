@@ -10,8 +10,8 @@ import static com.gitlab.ops.imports.ImportServiceTestSupport.newProject;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.next;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.serviceSeesFlag;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.startImport;
+import static com.gitlab.ops.testing.KafkaRecords.header;
 import static io.restassured.RestAssured.given;
-import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.getHeader;
 import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.record;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -271,7 +271,7 @@ class IidPreallocationTest {
         startImport(project, "acme/app", Map.of("issues", 10));
 
         ConsumerRecord<String, String> dead = KafkaRecords.awaitFirst(kafka, "imports.dlq", WAIT, r -> r.key().equals(Long.toString(project)));
-        String reason = getHeader(dead.headers(), "dead-letter-reason");
+        String reason = header(dead, "dead-letter-reason");
         assertTrue(reason.startsWith("processing failed 3 times; last error: ") && reason.contains("simulated outage of the counters"), reason);
         Map<String, Object> imported = awaitImports(project, 1).get(0);
         assertEquals("failed", imported.get("outcome"));

@@ -1,7 +1,7 @@
 package com.gitlab.ops.imports.importing;
 
+import static com.gitlab.ops.testing.KafkaRecords.header;
 import static io.restassured.RestAssured.given;
-import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.getHeader;
 import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.record;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -75,7 +75,6 @@ class ImportEventsConsumerTest {
                 "project_id", 13, "project_path", "a/b", "importer", "svn", "user_id", 1, "max_iids", Map.of())))).awaitCompletion();
 
         assertEquals("field 'importer' must be one of bitbucket, bitbucket_server, bulk_import, fogbugz, gitea, github, gitlab_project; got \"svn\"",
-                getHeader(KafkaRecords.awaitFirst(kafka, "imports.dlq", Duration.ofSeconds(30), r -> "13".equals(r.key())).headers(),
-                        "dead-letter-reason"));
+                header(KafkaRecords.awaitFirst(kafka, "imports.dlq", Duration.ofSeconds(30), r -> "13".equals(r.key())), "dead-letter-reason"));
     }
 }

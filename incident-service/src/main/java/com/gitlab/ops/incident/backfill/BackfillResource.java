@@ -11,6 +11,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.OffsetDateTime;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /** Admin: start the escalation status repair job; its progress is at /admin/jobs/{id}, as every admin job's. */
@@ -33,11 +35,16 @@ public class BackfillResource {
         this.backfill = backfill;
     }
 
+    /** The body as the API documents it. */
+    @Schema(name = "BackfillRequest")
+    record Body(Boolean rebuild) {
+    }
+
     /** Body optional; {@code {"rebuild": true}} deletes every record first, and only when said so. */
     @POST
     @Path("/escalation-statuses/backfill")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response start(@RequestBody(required = false) ObjectNode body) {
+    public Response start(@RequestBody(required = false, content = @Content(schema = @Schema(implementation = Body.class))) ObjectNode body) {
         boolean rebuild = false;
         if (body != null) {
             body.fieldNames().forEachRemaining(name -> {

@@ -17,6 +17,9 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /**
  * Changes an incident's escalation status while {@code incident_escalations} is on for its project.
@@ -28,6 +31,11 @@ import java.util.Set;
 public class EscalationStatusResource {
 
     private static final Set<String> FIELDS = Set.of("status", "policy_id");
+
+    /** The body as the API documents it: either field, or both; a null policy_id clears the policy. */
+    @Schema(name = "EscalationStatusChange")
+    record Body(@Schema(enumeration = {"triggered", "acknowledged", "resolved", "ignored"}) String status, Long policyId) {
+    }
 
     private final EscalationStatusService escalations;
     private final EscalationPolicyService policies;
@@ -42,7 +50,7 @@ public class EscalationStatusResource {
     @PATCH
     @Transactional
     public EscalationState update(@PathParam("projectId") long projectId, @PathParam("incidentIid") long incidentIid,
-            ObjectNode body) {
+            @RequestBody(required = true, content = @Content(schema = @Schema(implementation = Body.class))) ObjectNode body) {
         Incident incident = Incidents.requireLocked(projectId, incidentIid);
         flag.requireOnToChange(projectId, incident.projectPath);
         EscalationChange change = parse(body);

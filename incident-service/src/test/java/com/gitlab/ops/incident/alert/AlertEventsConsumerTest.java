@@ -1,7 +1,7 @@
 package com.gitlab.ops.incident.alert;
 
+import static com.gitlab.ops.testing.KafkaRecords.header;
 import static io.restassured.RestAssured.given;
-import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.getHeader;
 import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.record;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -80,12 +80,12 @@ class AlertEventsConsumerTest {
         ConsumerRecord<String, String> notJson = KafkaRecords.awaitFirst(kafka, "alerts.dlq", Duration.ofSeconds(30),
                 r -> "bad-key-1".equals(r.key()));
         assertEquals("this is not json", notJson.value());
-        assertTrue(getHeader(notJson.headers(), "dead-letter-reason").startsWith("neither content mode: the value is not JSON"),
-                getHeader(notJson.headers(), "dead-letter-reason"));
+        assertTrue(header(notJson, "dead-letter-reason").startsWith("neither content mode: the value is not JSON"),
+                header(notJson, "dead-letter-reason"));
 
         ConsumerRecord<String, String> noTitle = KafkaRecords.awaitFirst(kafka, "alerts.dlq", Duration.ofSeconds(30),
                 r -> "bad-key-2".equals(r.key()));
-        assertEquals("field 'title' is required in data", getHeader(noTitle.headers(), "dead-letter-reason"));
+        assertEquals("field 'title' is required in data", header(noTitle, "dead-letter-reason"));
         assertEquals(missingTitle, noTitle.value());
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().basic("admin", "test-admin")

@@ -4,8 +4,8 @@ import static com.gitlab.ops.incident.IncidentServiceTestSupport.WAIT;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.createIncident;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.newProject;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.sendAlert;
+import static com.gitlab.ops.testing.KafkaRecords.header;
 import static io.restassured.RestAssured.given;
-import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.getHeader;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -81,9 +81,9 @@ class DeadLetterReplayTest {
         // As bytes: the replay must send the value back unchanged.
         ConsumerRecord<String, byte[]> deadLetter = KafkaRecords.awaitFirst(kafka.consume(String.class, byte[].class), "alerts.dlq", WAIT,
                 r -> key.equals(r.key()));
-        assertEquals(id, getHeader(deadLetter.headers(), "ce_id"));
-        assertEquals("alert.updated", getHeader(deadLetter.headers(), "ce_type"));
-        assertEquals("application/json", getHeader(deadLetter.headers(), "content-type"));
+        assertEquals(id, header(deadLetter, "ce_id"));
+        assertEquals("alert.updated", header(deadLetter, "ce_type"));
+        assertEquals("application/json", header(deadLetter, "content-type"));
         assertEquals("Disk full", JSON.readTree(deadLetter.value()).get("title").asText(), "the value is the data alone, as sent");
 
         createIncident(project);
@@ -93,12 +93,12 @@ class DeadLetterReplayTest {
                 .statusCode(200).body("state", equalTo("done")).body("replayed", equalTo(1)));
 
         ConsumerRecord<String, byte[]> replayed = KafkaRecords.awaitFirst(kafka.consume(String.class, byte[].class), "alerts", WAIT,
-                r -> key.equals(r.key()) && getHeader(r.headers(), "replayed-from") != null);
+                r -> key.equals(r.key()) && header(r, "replayed-from") != null);
         for (String header : List.of("ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time", "content-type")) {
-            assertEquals(getHeader(deadLetter.headers(), header), getHeader(replayed.headers(), header), header);
+            assertEquals(header(deadLetter, header), header(replayed, header), header);
         }
         assertArrayEquals(deadLetter.value(), replayed.value());
-        assertNull(getHeader(replayed.headers(), "dead-letter-reason"));
+        assertNull(header(replayed, "dead-letter-reason"));
         await().atMost(WAIT).untilAsserted(() -> given().get("/api/projects/{p}/alerts/1", project).then()
                 .statusCode(200).body("title", equalTo("Disk full")).body("incident_iid", equalTo(1)));
     }

@@ -11,8 +11,8 @@ import static com.gitlab.ops.incident.IncidentServiceTestSupport.incident;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.newProject;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.pendingEscalations;
 import static com.gitlab.ops.incident.IncidentServiceTestSupport.sendAlert;
+import static com.gitlab.ops.testing.KafkaRecords.header;
 import static io.restassured.RestAssured.given;
-import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.getHeader;
 import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.record;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -191,10 +191,8 @@ class IncidentEscalationTest {
 
         String key = Long.toString(project);
         List<String> reasons = List.of(
-                getHeader(KafkaRecords.awaitFirst(kafka, "alerts.dlq", WAIT, r -> key.equals(r.key()) && r.value().contains("\"alert_iid\":1")).headers(),
-                        "dead-letter-reason"),
-                getHeader(KafkaRecords.awaitFirst(kafka, "alerts.dlq", WAIT, r -> key.equals(r.key()) && r.value().contains("\"alert_iid\":2")).headers(),
-                        "dead-letter-reason"));
+                header(KafkaRecords.awaitFirst(kafka, "alerts.dlq", WAIT, r -> key.equals(r.key()) && r.value().contains("\"alert_iid\":1")), "dead-letter-reason"),
+                header(KafkaRecords.awaitFirst(kafka, "alerts.dlq", WAIT, r -> key.equals(r.key()) && r.value().contains("\"alert_iid\":2")), "dead-letter-reason"));
         assertEquals("escalation_policy_id 999999 is not an escalation policy of project " + project
                 + "; create it first (POST /api/projects/" + project + "/escalation-policies)", reasons.get(0));
         assertEquals("incident_iid 77 does not exist in project " + project, reasons.get(1));

@@ -1,6 +1,6 @@
 package com.gitlab.ops.incident.outbox;
 
-import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.getHeader;
+import static com.gitlab.ops.testing.KafkaRecords.header;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,7 +75,7 @@ class OutboxRelayTest {
         assertEquals(run, envelope.at("/data/run").asText());
         assertEquals("7", last.key());
         assertTrue(envelope.hasNonNull("id") && envelope.hasNonNull("time"));
-        assertEquals("application/cloudevents+json", getHeader(last.headers(), "content-type"));
+        assertEquals("application/cloudevents+json", header(last, "content-type"));
     }
 
     @Test

@@ -18,6 +18,8 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /**
@@ -31,6 +33,13 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 public class DeadLetterResource {
 
     private static final Set<String> FIELDS = Set.of("partition", "from_offset", "to_offset", "key");
+    /** The services' keys are ids and package versions; a longer one is a mistake, not a key to look for. */
+    private static final int MAX_KEY_LENGTH = 256;
+
+    /** The body as the API documents it: which dead letters to send back, each field optional. */
+    @Schema(name = "DeadLetterSelection")
+    record Body(Integer partition, Long fromOffset, Long toOffset, String key) {
+    }
 
     public static final String KIND = "dead_letter_replay";
 
@@ -45,7 +54,7 @@ public class DeadLetterResource {
     /** Body optional: {@code {"partition": 0, "from_offset": 10, "to_offset": 20, "key": "42"}}, each optional. */
     @POST
     @Blocking
-    public Response replay(@PathParam("topic") String topic, @RequestBody(required = false) ObjectNode body) {
+    public Response replay(@PathParam("topic") String topic, @RequestBody(required = false, content = @Content(schema = @Schema(implementation = Body.class))) ObjectNode body) {
         ObjectNode selection = body == null ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode() : body;
         selection.fieldNames().forEachRemaining(name -> {
             if (!FIELDS.contains(name)) {
@@ -59,8 +68,9 @@ public class DeadLetterResource {
         }
         Long partition = offset(selection, "partition");
         JsonNode key = selection.get("key");
-        if (key != null && !key.isNull() && !key.isTextual()) {
-            throw ApiException.badRequest("'key' must be a string: the message key, e.g. the project id \"42\"");
+        if (key != null && !key.isNull() && (!key.isTextual() || key.asText().length() > MAX_KEY_LENGTH || key.asText().indexOf('\0') >= 0)) {
+            throw ApiException.badRequest("'key' must be a string of at most " + MAX_KEY_LENGTH
+                    + " characters, without NUL: the message key, e.g. the project id \"42\"");
         }
         replay.requireConsumed(topic);
         DeadLetterReplay.Selection chosen = new DeadLetterReplay.Selection(partition == null ? null : partition.intValue(), from, to,

@@ -24,6 +24,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(Response.Status.NOT_FOUND, message);
     }
 
+    /** The request does not prove who sent it (a signature or credentials missing or wrong). */
+    public static ApiException unauthorized(String message) {
+        return new ApiException(Response.Status.UNAUTHORIZED, message);
+    }
+
     public static ApiException forbidden(String message) {
         return new ApiException(Response.Status.FORBIDDEN, message);
     }

@@ -43,4 +43,10 @@ public interface ReleaseTrackerConfig {
      * may take it over: longer than the work's own time limits, so that only a crashed worker loses it.
      */
     Duration claimLease();
+
+    /**
+     * The Slack app's signing secret: {@code POST /slack/commands} answers only requests signed with
+     * it, and does not exist without it.
+     */
+    Optional<String> slackSigningSecret();
 }

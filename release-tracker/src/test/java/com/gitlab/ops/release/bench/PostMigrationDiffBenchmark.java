@@ -109,6 +109,10 @@ public final class PostMigrationDiffBenchmark {
             public Duration claimLease() {
                 return Duration.ofMinutes(5);
             }
+
+            public Optional<String> slackSigningSecret() {
+                return Optional.empty();
+            }
         };
     }
 

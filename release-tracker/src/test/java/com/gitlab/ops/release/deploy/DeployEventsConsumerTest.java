@@ -3,8 +3,8 @@ package com.gitlab.ops.release.deploy;
 import static com.gitlab.ops.release.DeployEvents.WAIT;
 import static com.gitlab.ops.release.DeployEvents.awaitApplied;
 import static com.gitlab.ops.release.DeployEvents.packageOf;
+import static com.gitlab.ops.testing.KafkaRecords.header;
 import static io.restassured.RestAssured.given;
-import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.getHeader;
 import static io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion.record;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -89,8 +89,8 @@ class DeployEventsConsumerTest {
                 "finished_at", "2022-02-08T10:00:00Z")))).awaitCompletion();
 
         assertEquals("event type 'deploy.started' is not accepted on topic 'deploys'; expected deploy.job.finished or post_migrations.executed",
-                getHeader(KafkaRecords.awaitFirst(kafka, "deploys.dlq", WAIT, r -> "k-type".equals(r.key())).headers(), "dead-letter-reason"));
+                header(KafkaRecords.awaitFirst(kafka, "deploys.dlq", WAIT, r -> "k-type".equals(r.key())), "dead-letter-reason"));
         assertEquals("field 'status' must be one of canceled, failed, success; got \"done\"",
-                getHeader(KafkaRecords.awaitFirst(kafka, "deploys.dlq", WAIT, r -> "k-status".equals(r.key())).headers(), "dead-letter-reason"));
+                header(KafkaRecords.awaitFirst(kafka, "deploys.dlq", WAIT, r -> "k-status".equals(r.key())), "dead-letter-reason"));
     }
 }

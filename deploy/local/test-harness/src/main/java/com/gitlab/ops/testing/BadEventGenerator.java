@@ -268,7 +268,7 @@ public final class BadEventGenerator {
             // By key: a dead letter written twice for one event must not stand in for another's.
             await("all " + expected + " dead letters on " + topic + ".dlq").atMost(timeout).until(() -> {
                 for (ConsumerRecord<String, byte[]> r : deadLetters.getRecords()) {
-                    reasons.put(r.key(), KafkaCompanion.getHeader(r.headers(), "dead-letter-reason"));
+                    reasons.put(r.key(), KafkaRecords.header(r, "dead-letter-reason"));
                 }
                 return reasons.size() >= expected;
             });

@@ -3,6 +3,7 @@ package com.gitlab.ops.testing;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerBuilder;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +16,9 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 
-/** The two reads the tests need that the Kafka companion has no single call for. */
+/** What the tests read from Kafka that the companion has no single call for. */
 public final class KafkaRecords {
 
     private KafkaRecords() {
@@ -37,9 +39,15 @@ public final class KafkaRecords {
             try {
                 return task.awaitCompletion(timeout).getFirstRecord();
             } catch (AssertionError e) {
-                throw new AssertionError("no matching record on " + topic + " within " + timeout, e);
+                throw new AssertionError("no matching record read from " + topic + " within " + timeout + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /** A header's value as UTF-8 text; null when the record has none (the companion's own getHeader throws then). */
+    public static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     /** How many records a topic holds now, over all its partitions. */

@@ -8,8 +8,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -122,10 +125,12 @@ public final class UnleashServer {
     }
 
     private static synchronized void installIfMissing(Path dir) {
-        if (Files.isDirectory(dir.resolve("node_modules/unleash-server"))) {
-            return;
-        }
-        try {
+        // Locked across JVMs: a parallel build's modules start their servers at the same time.
+        try (FileChannel lock = FileChannel.open(dir.resolve(".npm-install.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock ignored = lock.lock()) {
+            if (Files.isDirectory(dir.resolve("node_modules/unleash-server"))) {
+                return;
+            }
             Process npm = new ProcessBuilder("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund")
                     .directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("npm-install.log").toFile()))
