@@ -11,6 +11,13 @@ if (process.env.EXIT_WITH_PARENT === 'true') {
   process.stdin.resume();
 }
 
+// Unleash records a flag's lifecycle in the background. A flag deleted right after it is archived
+// (./stack flag delete, the tests) makes that record fail on a foreign key to the deleted flag, and as
+// an unhandled rejection it would end the whole server: logged instead, the flag is gone either way.
+process.on('unhandledRejection', (reason) => {
+  console.error('Unleash background task failed:', (reason && reason.message) || reason);
+});
+
 // This machine reaches no outside service: no version check, no telemetry.
 process.env.CHECK_VERSION = process.env.CHECK_VERSION || 'false';
 process.env.SEND_TELEMETRY = process.env.SEND_TELEMETRY || 'false';
