@@ -9,7 +9,6 @@ import com.gitlab.ops.release.environment.EnvironmentResource.Deployment;
 import com.gitlab.ops.release.migration.PostMigrationResource;
 import com.gitlab.ops.release.migration.PostMigrationResource.PostMigrationView;
 import com.gitlab.ops.release.pkg.PackageResource;
-import com.gitlab.ops.release.pkg.PackageResource.PackageView;
 import com.gitlab.ops.release.pkg.ReleaseResource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -52,27 +51,20 @@ public class DashboardService {
     }
 
     public DashboardView view() {
-        Map<String, String> running = new LinkedHashMap<>();
         Map<String, Map<String, DashboardView.Arrival>> arrivals = new LinkedHashMap<>();
         for (String environment : config.environments()) {
             for (Deployment d : environments.deployments(environment, Integer.toString(HISTORY))) {
-                if (d.current()) {
-                    running.put(environment, d.packageVersion());
-                }
                 arrivals.computeIfAbsent(d.packageVersion(), p -> new LinkedHashMap<>())
                         .put(environment, new DashboardView.Arrival(d.deployedAt(), d.current()));
             }
         }
         List<DashboardView.PackageRow> rows = new ArrayList<>();
         for (Map.Entry<String, Map<String, DashboardView.Arrival>> e : arrivals.entrySet()) {
-            PackageView pkg = packages.get(e.getKey());
-            List<String> files = pkg.postMigrations().files();
-            List<String> ranOn = files.isEmpty() ? List.of() : postMigrations.find(files.get(0)).ranOn();
-            rows.add(new DashboardView.PackageRow(pkg, ranOn, e.getValue()));
+            rows.add(new DashboardView.PackageRow(packages.get(e.getKey()), e.getValue()));
         }
         rows.sort(Comparator.comparing((DashboardView.PackageRow r) -> r.pkg().builtAt()).reversed());
         String release = rows.isEmpty() ? null : rows.get(0).pkg().release();
-        return new DashboardView(config.environments(), running, rows,
+        return new DashboardView(config.environments(), rows,
                 config.environments().stream().map(environments::rollbackBoundary).toList(),
                 release, release == null ? List.of() : releases.notes(release), OffsetDateTime.now(clock));
     }

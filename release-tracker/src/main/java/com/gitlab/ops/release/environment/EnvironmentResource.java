@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * An environment's deployments, newest first, and how far back it can still be rolled back: what the
@@ -26,7 +27,7 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class EnvironmentResource {
 
-    /** A package deployed there, and when it (last) arrived; {@code current} is the one running now. */
+    /** A package deployed there, and when it last arrived; {@code current} is the one running now. */
     public record Deployment(String packageVersion, OffsetDateTime deployedAt, boolean current) {
     }
 
@@ -63,32 +64,44 @@ public class EnvironmentResource {
         if (n < 1 || n > MAX_LIMIT) {
             throw ApiException.badRequest("'limit' must be an integer from 1 to " + MAX_LIMIT + "; got " + limit);
         }
+        // By the last arrival: a package deployed again (a rollback) runs there now.
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("""
-                        SELECT p.version, d.deployed_at FROM deployment d JOIN package p ON p.id = d.package_id
-                        WHERE d.environment = :env ORDER BY d.deployed_at DESC, p.built_at DESC LIMIT :n""")
+                        SELECT p.version, d.last_deployed_at FROM deployment d JOIN package p ON p.id = d.package_id
+                        WHERE d.environment = :env ORDER BY d.last_deployed_at DESC, p.built_at DESC, p.version DESC LIMIT :n""")
                 .setParameter("env", environment).setParameter("n", n).getResultList();
-        return java.util.stream.IntStream.range(0, rows.size())
+        return IntStream.range(0, rows.size())
                 .mapToObj(i -> new Deployment((String) rows.get(i)[0], ((Instant) rows.get(i)[1]).atOffset(ZoneOffset.UTC), i == 0)).toList();
     }
 
     @GET
     @Path("/rollback-boundary")
     public RollbackBoundary rollbackBoundary(@PathParam("environment") String environment) {
-        List<Deployment> history = deployments(environment, Integer.toString(MAX_LIMIT));
-        if (history.isEmpty()) {
+        List<Deployment> latest = deployments(environment, "1");
+        if (latest.isEmpty()) {
             return new RollbackBoundary(environment, null, null, null, null);
         }
+        String current = latest.get(0).packageVersion();
         String boundary = null;
-        // Older targets only add what is after them: the first unsafe one going back is where it stops.
-        for (Deployment older : history.subList(1, history.size())) {
-            RollbackCheck check = checker.check(environment, PackageVersion.parse(older.packageVersion()));
+        // Going back in build order, each older target has more after it: the first unsafe one is where it stops.
+        for (String older : deployedBefore(environment, current)) {
+            RollbackCheck check = checker.check(environment, PackageVersion.parse(older));
             if (!check.safe()) {
-                return new RollbackBoundary(environment, history.get(0).packageVersion(), boundary, older.packageVersion(), check);
+                return new RollbackBoundary(environment, current, boundary, older, check);
             }
-            boundary = older.packageVersion();
+            boundary = older;
         }
-        return new RollbackBoundary(environment, history.get(0).packageVersion(), boundary, null, null);
+        return new RollbackBoundary(environment, current, boundary, null, null);
+    }
+
+    /** The packages once deployed there that were built before the one running now, newest first. */
+    @SuppressWarnings("unchecked")
+    private List<String> deployedBefore(String environment, String current) {
+        return em.createNativeQuery("""
+                        SELECT p.version FROM deployment d JOIN package p ON p.id = d.package_id, package c
+                        WHERE d.environment = :env AND c.version = :current AND (p.built_at, p.version) < (c.built_at, c.version)
+                        ORDER BY p.built_at DESC, p.version DESC""")
+                .setParameter("env", environment).setParameter("current", current).getResultList();
     }
 
     private void requireKnown(String environment) {

@@ -144,6 +144,18 @@ public class PostMigrationAttribution {
         em.createNativeQuery("UPDATE package SET claimed_until = NULL WHERE id = :id").setParameter("id", packageId).executeUpdate();
     }
 
+    /**
+     * The environments where a package's post-migrations have run: the pipeline ran there with it or
+     * with a package built after it.
+     */
+    @SuppressWarnings("unchecked")
+    public List<String> ranOn(String version, OffsetDateTime builtAt) {
+        return em.createNativeQuery("""
+                        SELECT DISTINCT r.environment FROM post_migrations_run r JOIN package q ON q.id = r.package_id
+                        WHERE (q.built_at, q.version) >= (:builtAt, :version) ORDER BY r.environment""")
+                .setParameter("builtAt", builtAt).setParameter("version", version).getResultList();
+    }
+
     /** The files the package introduced: those it adds that no package built before it adds too. */
     @SuppressWarnings("unchecked")
     public List<String> introducedBy(long packageId) {

@@ -23,10 +23,12 @@ public class PostMigrationResource {
 
     private final EntityManager em;
     private final ReleaseTrackerConfig config;
+    private final PostMigrationAttribution attribution;
 
-    public PostMigrationResource(EntityManager em, ReleaseTrackerConfig config) {
+    public PostMigrationResource(EntityManager em, ReleaseTrackerConfig config, PostMigrationAttribution attribution) {
         this.em = em;
         this.config = config;
+        this.attribution = attribution;
     }
 
     /** By file name ({@code 20220201173212_add_index.rb}) or path ({@code db/post_migrate/...}). */
@@ -46,15 +48,7 @@ public class PostMigrationResource {
         }
         Object[] row = rows.get(0);
         return new PostMigrationView((String) row[0], (String) row[1], (String) row[2], time(row[3]),
-                ranOn((String) row[1], time(row[4])));
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<String> ranOn(String version, OffsetDateTime builtAt) {
-        return em.createNativeQuery("""
-                        SELECT DISTINCT r.environment FROM post_migrations_run r JOIN package q ON q.id = r.package_id
-                        WHERE (q.built_at, q.version) >= (:builtAt, :version) ORDER BY r.environment""")
-                .setParameter("builtAt", builtAt).setParameter("version", version).getResultList();
+                attribution.ranOn((String) row[1], time(row[4])));
     }
 
     static OffsetDateTime time(Object value) {

@@ -26,7 +26,8 @@ public class PackageResource {
     public record EnvironmentView(boolean deployed, OffsetDateTime deployedAt, OffsetDateTime lastDeployedAt, Map<String, JobView> jobs) {
     }
 
-    public record PostMigrationsView(String state, String error, String comparedWith, List<String> files) {
+    /** What the package introduces, and where those post-migrations have run. */
+    public record PostMigrationsView(String state, String error, String comparedWith, List<String> files, List<String> ranOn) {
     }
 
     public record PackageView(String packageVersion, String release, OffsetDateTime builtAt, String gitlabCommit, String omnibusCommit,
@@ -63,9 +64,11 @@ public class PackageResource {
             environments.computeIfAbsent((String) row[0], e -> new EnvironmentView(deployedAt != null, deployedAt, time(row[6]), new LinkedHashMap<>()))
                     .jobs().put((String) row[1], new JobView((String) row[2], time(row[3]), row[4] == null ? null : ((Number) row[4]).longValue()));
         }
+        List<String> files = attribution.introducedBy(pkg.id);
         String comparedWith = pkg.comparedWith == null ? null : AutoDeployPackage.<AutoDeployPackage>findById(pkg.comparedWith).version;
         return new PackageView(pkg.version, pkg.release, pkg.builtAt, pkg.gitlabCommit, pkg.omnibusCommit, environments,
-                new PostMigrationsView(pkg.postMigrationsState, pkg.postMigrationsError, comparedWith, attribution.introducedBy(pkg.id)));
+                new PostMigrationsView(pkg.postMigrationsState, pkg.postMigrationsError, comparedWith, files,
+                        files.isEmpty() ? List.of() : attribution.ranOn(pkg.version, pkg.builtAt)));
     }
 
     static OffsetDateTime time(Object value) {

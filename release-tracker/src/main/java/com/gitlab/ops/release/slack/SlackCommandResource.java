@@ -20,9 +20,9 @@ public class SlackCommandResource {
 
     private final ReleaseTrackerConfig config;
     private final SlackSignature signature;
-    private final ReleaseCommand command;
+    private final ReleaseSlashCommand command;
 
-    public SlackCommandResource(ReleaseTrackerConfig config, SlackSignature signature, ReleaseCommand command) {
+    public SlackCommandResource(ReleaseTrackerConfig config, SlackSignature signature, ReleaseSlashCommand command) {
         this.config = config;
         this.signature = signature;
         this.command = command;

@@ -13,8 +13,19 @@ public record SlackMessage(String responseType, String text, List<Map<String, Ob
     private static final int SECTION_LIMIT = 3000;
 
     public static SlackMessage ephemeral(String mrkdwn) {
-        String section = mrkdwn.length() > SECTION_LIMIT ? mrkdwn.substring(0, SECTION_LIMIT - 1) + "…" : mrkdwn;
+        String section = mrkdwn;
+        if (mrkdwn.length() > SECTION_LIMIT) {
+            int cut = SECTION_LIMIT - 1;
+            // Never half a character.
+            cut = Character.isLowSurrogate(mrkdwn.charAt(cut)) ? cut - 1 : cut;
+            section = mrkdwn.substring(0, cut) + "…";
+        }
         return new SlackMessage("ephemeral", mrkdwn,
                 List.of(Map.of("type", "section", "text", Map.of("type", "mrkdwn", "text", section))));
+    }
+
+    /** Text from a user or a stored error, as Slack requires it in mrkdwn: {@code &}, {@code <} and {@code >} escaped. */
+    public static String escape(String text) {
+        return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

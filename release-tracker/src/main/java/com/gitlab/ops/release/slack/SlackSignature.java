@@ -38,7 +38,8 @@ public class SlackSignature {
         } catch (NumberFormatException e) {
             throw ApiException.unauthorized("X-Slack-Request-Timestamp must be the request's time in Unix seconds");
         }
-        if (Math.abs(clock.instant().getEpochSecond() - seconds) > MAX_AGE.toSeconds()) {
+        long age = clock.instant().getEpochSecond() - seconds; // an absurd timestamp wraps around: still outside the window
+        if (age > MAX_AGE.toSeconds() || age < -MAX_AGE.toSeconds()) {
             throw ApiException.unauthorized("the request was signed more than 5 minutes from now: a replay, or a clock that is wrong");
         }
         byte[] expected = sign(secret, timestamp.trim(), body).getBytes(StandardCharsets.US_ASCII);

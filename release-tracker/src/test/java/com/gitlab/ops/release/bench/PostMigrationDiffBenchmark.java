@@ -110,6 +110,7 @@ public final class PostMigrationDiffBenchmark {
                 return Duration.ofMinutes(5);
             }
 
+            @Override
             public Optional<String> slackSigningSecret() {
                 return Optional.empty();
             }

@@ -166,6 +166,8 @@ class DashboardTest {
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Search")).click();
         Locator result = page.locator("#search-result");
         assertThat(result).containsText("Introduced by package " + introducing, SOON);
+        // Answered in place by htmx: the page was not submitted (that would put ?q= in the address).
+        assertEquals(dashboard.toString(), page.url());
         assertThat(result).containsText("It has not run on any environment yet.");
 
         box.fill(introducingCommit);

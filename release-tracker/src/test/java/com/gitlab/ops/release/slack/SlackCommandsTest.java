@@ -27,6 +27,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
@@ -95,28 +96,28 @@ class SlackCommandsTest {
     @Test
     void eachSubcommandAnswersWhatTheApiSays() {
         JsonPath api = given().get("/api/post-migrations/{f}", fileName).then().statusCode(200).extract().jsonPath();
-        String answer = text(signed("post-migration " + fileName));
+        String answer = signed("post-migration " + fileName).text();
         assertTrue(answer.contains("`" + api.getString("path") + "` was introduced by `" + api.getString("package_version") + "` (release "
                 + api.getString("release") + ")"), answer);
         assertTrue(answer.contains("It has run on " + String.join(", ", api.getList("ran_on", String.class)) + "."), answer);
 
         JsonPath check = given().get("/api/environments/gprd/rollback-check?target={p}", before).then().statusCode(200).extract().jsonPath();
         assertEquals(false, check.getBoolean("safe"));
-        answer = text(signed("rollback-check gprd " + before));
+        answer = signed("rollback-check gprd " + before).text();
         assertTrue(answer.startsWith(":no_entry: Rolling `gprd` back to `" + before + "` is *not* known to be safe."), answer);
         assertTrue(answer.contains("• `" + check.getString("blocking[0].path") + "` (introduced by `" + check.getString("blocking[0].package_version")
                 + "`)"), answer);
-        answer = text(signed("rollback-check gprd " + after));
+        answer = signed("rollback-check gprd " + after).text();
         assertTrue(answer.startsWith(":white_check_mark: Rolling `gprd` back to `" + after + "` is safe"), answer);
 
         JsonPath status = given().get("/api/commits/{sha}", afterCommit).then().statusCode(200).extract().jsonPath();
-        answer = text(signed("status " + afterCommit));
+        answer = signed("status " + afterCommit).text();
         assertTrue(answer.startsWith("Commit `" + status.getString("sha") + "` is first in `" + status.getString("first_package.package_version") + "`"),
                 answer);
         assertTrue(answer.contains("• gprd: runs `" + status.getString("environments.gprd.package_version") + "`, has the commit"), answer);
         assertTrue(answer.contains("• gstg: nothing deployed"), answer);
 
-        assertTrue(text(signed("help")).startsWith("*Release tracker commands*"));
+        assertTrue(signed("help").text().startsWith("*Release tracker commands*"));
     }
 
     @Test
@@ -126,8 +127,8 @@ class SlackCommandsTest {
         assertEquals("ephemeral", answer.json().getString("response_type"));
         assertEquals("section", answer.json().getString("blocks[0].type"));
         assertEquals("mrkdwn", answer.json().getString("blocks[0].text.type"));
-        assertEquals(ReleaseCommand.HELP, answer.json().getString("blocks[0].text.text"));
-        assertEquals(ReleaseCommand.HELP, answer.json().getString("text"));
+        assertEquals(ReleaseSlashCommand.HELP, answer.json().getString("blocks[0].text.text"));
+        assertEquals(ReleaseSlashCommand.HELP, answer.json().getString("text"));
     }
 
     @Test
@@ -135,12 +136,28 @@ class SlackCommandsTest {
         for (String text : new String[] {"deploy gprd", "rollback-check gprd not-a-package", "rollback-check production " + before,
                 "status xyz", "post-migration", "status"}) {
             String answer = signed(text).text();
-            assertTrue(answer.endsWith(ReleaseCommand.HELP) && !answer.startsWith(ReleaseCommand.HELP), text + " -> " + answer);
+            assertTrue(answer.endsWith(ReleaseSlashCommand.HELP) && !answer.startsWith(ReleaseSlashCommand.HELP), text + " -> " + answer);
         }
-        assertTrue(text(signed("rollback-check gprd not-a-package")).startsWith("'not-a-package' is not"), "the API's sentence first");
+        assertTrue(signed("rollback-check gprd not-a-package").text().startsWith("'not-a-package' is not"), "the API's sentence first");
         // Found nothing is an answer, not a mistake: the API's sentence alone.
         assertEquals(given().get("/api/post-migrations/none.rb").then().statusCode(404).extract().jsonPath().getString("error"),
-                text(signed("post-migration none.rb")));
+                signed("post-migration none.rb").text());
+    }
+
+    /** The signature as the README's openssl line makes it, written independently of the service's code. */
+    @Test
+    void theSignatureIsSlacksV0AsOpensslComputesIt() throws Exception {
+        String body = form("status 97d6e07c2a1");
+        String timestamp = "1531420618";
+        ProcessBuilder command = new ProcessBuilder("sh", "-c",
+                "printf 'v0:%s:%s' \"$TS\" \"$BODY\" | openssl dgst -sha256 -hmac \"$SECRET\" | sed 's/^.* //'").redirectErrorStream(true);
+        // Through the environment: the body is not quoted into a shell line.
+        command.environment().putAll(Map.of("TS", timestamp, "BODY", body, "SECRET", secret));
+        Process openssl = command.start();
+        String printed = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, openssl.waitFor(), printed);
+        String expected = "v0=" + printed;
+        assertEquals(expected, SlackSignature.sign(secret, timestamp, body.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -168,9 +185,6 @@ class SlackCommandsTest {
         return send(body, now, SlackSignature.sign(secret, now, body.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static String text(Answer answer) {
-        return answer.text();
-    }
 
     /** The form Slack posts for a slash command. */
     private static String form(String text) {

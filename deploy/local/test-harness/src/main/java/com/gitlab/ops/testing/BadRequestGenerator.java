@@ -51,6 +51,8 @@ public final class BadRequestGenerator {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Where the bad value goes in a valid body, replaced as text so that a huge or deep value is sent as it is. */
+    private static final String BAD_VALUE_HERE = "<bad value " + java.util.UUID.randomUUID() + ">";
     private static final Pattern STACK_TRACE = Pattern.compile("(\\tat |\\bat [a-z]+\\.[a-z]+\\.|Exception:|\\.java:\\d+\\))");
     private static final Pattern PARAMETER = Pattern.compile("\\{([^}:]+)(?::[^}]*)?}");
     private static final List<String> BAD_SEGMENTS = List.of("abc", "-1", "0", "9223372036854775808", "1.5", "%00", "%27%3B--",
@@ -233,8 +235,8 @@ public final class BadRequestGenerator {
     private static String withField(String validBody, String field, String badValue) {
         try {
             ObjectNode body = (ObjectNode) JSON.readTree(validBody);
-            body.putNull(field);
-            return body.toString().replace("\"" + field + "\":null", "\"" + field + "\":" + badValue);
+            body.put(field, BAD_VALUE_HERE);
+            return body.toString().replace("\"" + BAD_VALUE_HERE + "\"", badValue);
         } catch (Exception e) {
             throw new IllegalArgumentException("the valid body is not a JSON object: " + validBody, e);
         }

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * users cannot have meant gets the help.
  */
 @ApplicationScoped
-public class ReleaseCommand {
+public class ReleaseSlashCommand {
 
     static final String HELP = """
             *Release tracker commands*
@@ -35,7 +35,7 @@ public class ReleaseCommand {
     private final RollbackCheckResource rollbackChecks;
     private final CommitResource commits;
 
-    public ReleaseCommand(PostMigrationResource postMigrations, RollbackCheckResource rollbackChecks, CommitResource commits) {
+    public ReleaseSlashCommand(PostMigrationResource postMigrations, RollbackCheckResource rollbackChecks, CommitResource commits) {
         this.postMigrations = postMigrations;
         this.rollbackChecks = rollbackChecks;
         this.commits = commits;
@@ -52,11 +52,12 @@ public class ReleaseCommand {
                         : help("give an environment and a package: `/release rollback-check <environment> <package>`");
                 case "status" -> args.size() == 1 ? status(args.get(0)) : help("give one commit sha: `/release status <sha>`");
                 case "", "help" -> SlackMessage.ephemeral(HELP);
-                default -> help("`" + subcommand + "` is not a command here.");
+                default -> help("`" + SlackMessage.escape(subcommand) + "` is not a /release command.");
             };
         } catch (ApiException refused) {
             // A malformed package or sha is a user's typo: the sentence and how to ask; anything else, the sentence.
-            return refused.status() == Response.Status.BAD_REQUEST ? help(refused.getMessage()) : SlackMessage.ephemeral(refused.getMessage());
+            String sentence = SlackMessage.escape(refused.getMessage());
+            return refused.status() == Response.Status.BAD_REQUEST ? help(sentence) : SlackMessage.ephemeral(sentence);
         }
     }
 
@@ -83,7 +84,7 @@ public class ReleaseCommand {
         }
         if (!check.unknown().isEmpty()) {
             out.append("\nUnknown, so not safe:");
-            check.unknown().forEach(u -> out.append("\n• `").append(u.packageVersion()).append("`: ").append(u.reason()));
+            check.unknown().forEach(u -> out.append("\n• `").append(u.packageVersion()).append("`: ").append(SlackMessage.escape(u.reason())));
         }
         return SlackMessage.ephemeral(out.toString());
     }
