@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gitlab.ops.testing.KafkaBrokerResource;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
 import com.gitlab.ops.testing.StackCommand;
@@ -20,10 +21,14 @@ import com.gitlab.ops.testing.UnleashServerResource;
 import io.getunleash.DefaultUnleash;
 import io.getunleash.Unleash;
 import io.getunleash.UnleashContext;
+import io.getunleash.event.ClientFeaturesResponse;
+import io.getunleash.event.UnleashSubscriber;
 import io.getunleash.util.UnleashConfig;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +36,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -97,20 +103,29 @@ class FlagStepsTest {
     }
 
     @Test
-    void twoFlagsAtTwentyFivePercentCoverDifferentProjects() {
+    void twoFlagsAtTwentyFivePercentCoverDifferentProjects() throws Exception {
         unleash.createFlag(OTHER_FLAG);
         flag("set", FLAG, "25", "--actors");
         flag("set", OTHER_FLAG, "25", "--actors");
-        // A client started before the server's client view has both steps would count an earlier step.
-        try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> servedAt25Percent(FLAG) && servedAt25Percent(OTHER_FLAG));
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("the client API still served " + UnleashServer.shared().servedToClients(FLAG) + " and " + UnleashServer.shared().servedToClients(OTHER_FLAG), e);
-        }
+        // Counted once the client has itself fetched both steps: an earlier fetch (the server's cached
+        // view lags a change by a moment) or a failed one would count another state.
+        AtomicReference<String> fetched = new AtomicReference<>("");
+        UnleashSubscriber fetches = new UnleashSubscriber() {
+            @Override
+            public void togglesFetched(ClientFeaturesResponse response) {
+                response.getClientFeatures().ifPresent(fetched::set);
+            }
+        };
         Unleash client = new DefaultUnleash(UnleashConfig.builder().appName("flag-steps-test").unleashAPI(UnleashServer.shared().url() + "/api")
                 .apiKey(UnleashServer.shared().clientToken()).environment(UnleashServer.ENVIRONMENT).synchronousFetchOnInitialisation(true)
-                .build());
+                .fetchTogglesInterval(1).backupFile(backupFile()).subscriber(fetches).build());
         try {
+            try {
+                await("the client's own fetch with both flags at 25%").atMost(Duration.ofSeconds(30))
+                        .until(() -> atTwentyFivePercent(fetched.get(), FLAG) && atTwentyFivePercent(fetched.get(), OTHER_FLAG));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("the client last fetched " + fetched.get(), e);
+            }
             Set<Long> first = enabledAmong(client, FLAG);
             Set<Long> second = enabledAmong(client, OTHER_FLAG);
             assertTrue(first.size() > 200 && first.size() < 300, "about 250 of 1,000 projects, got " + first.size());
@@ -173,9 +188,26 @@ class FlagStepsTest {
         assertFalse(production.path("enabled").asBoolean());
     }
 
-    private static boolean servedAt25Percent(String flag) {
-        JsonNode strategies = UnleashServer.shared().servedToClients(flag).path("strategies");
-        return strategies.size() == 1 && "25".equals(strategies.get(0).path("parameters").path("rollout").asText());
+    /** Whether features JSON, as the client API serves it, has the flag on at 25% of projects and nothing else. */
+    private static boolean atTwentyFivePercent(String features, String flag) throws Exception {
+        if (features.isEmpty()) {
+            return false;
+        }
+        for (JsonNode feature : new ObjectMapper().readTree(features).path("features")) {
+            if (feature.path("name").asText().equals(flag)) {
+                JsonNode strategies = feature.path("strategies");
+                return feature.path("enabled").asBoolean() && strategies.size() == 1
+                        && "25".equals(strategies.get(0).path("parameters").path("rollout").asText());
+            }
+        }
+        return false;
+    }
+
+    /** The SDK's backup of fetched flags, fresh for each client: never one another run left behind. */
+    private static String backupFile() throws Exception {
+        Path file = Files.createTempFile("unleash-flag-steps-test-", ".json");
+        Files.delete(file);
+        return file.toString();
     }
 
     private static Set<Long> enabledAmong(Unleash client, String flag) {

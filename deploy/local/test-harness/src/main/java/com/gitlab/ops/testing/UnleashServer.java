@@ -1,7 +1,5 @@
 package com.gitlab.ops.testing;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -29,7 +27,6 @@ public final class UnleashServer {
     /** The context fields the services send with every evaluation. */
     public static final List<String> CONTEXT_FIELDS = List.of("projectId", "projectPath");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static UnleashServer shared;
 
     private final String url;
@@ -68,22 +65,6 @@ public final class UnleashServer {
 
     public UnleashAdmin admin() {
         return new UnleashAdmin(url, adminToken, ENVIRONMENT);
-    }
-
-    /**
-     * The flag as the client API serves it now (what an SDK starting now reads): the server caches
-     * that view, so it may lag an Admin API change by a moment.
-     */
-    public JsonNode servedToClients(String flag) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/api/client/features/" + flag)).header("Authorization", clientToken).build();
-        try {
-            return JSON.readTree(HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private static UnleashServer start() {
