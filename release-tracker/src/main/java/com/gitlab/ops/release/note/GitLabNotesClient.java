@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gitlab.ops.release.deploy.ReleaseTrackerConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -109,7 +111,17 @@ public class GitLabNotesClient {
 
     private HttpResponse<String> exchange(HttpRequest.Builder request) throws IOException, InterruptedException {
         config.gitlabToken().ifPresent(token -> request.header("PRIVATE-TOKEN", token));
-        return http.send(request.timeout(config.gitlabTimeout()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest built = request.timeout(config.gitlabTimeout()).build();
+        try {
+            return http.send(built, HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            throw new IOException("GitLab did not answer " + built.method() + " " + built.uri().getPath() + " within "
+                    + config.gitlabTimeout().toString().substring(2).toLowerCase() + " (RELEASE_TRACKER_GITLAB_TIMEOUT)", e);
+        } catch (ConnectException e) {
+            // The JDK's ConnectException has no message for a refused connection, and last_error is read by a person.
+            throw new IOException("could not connect to GitLab at " + built.uri().getScheme() + "://" + built.uri().getAuthority()
+                    + " (RELEASE_TRACKER_GITLAB_URL)" + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+        }
     }
 
     private static HttpResponse<String> check(HttpResponse<String> response) throws IOException {
