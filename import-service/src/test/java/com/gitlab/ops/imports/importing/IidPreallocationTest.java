@@ -18,16 +18,21 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gitlab.ops.testing.CloudEvents;
 import com.gitlab.ops.testing.KafkaBrokerResource;
 import com.gitlab.ops.testing.KafkaRecords;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
+import com.gitlab.ops.testing.RecordedSpans;
+import com.gitlab.ops.testing.Traceparent;
 import com.gitlab.ops.testing.UnleashAdmin;
 import com.gitlab.ops.testing.UnleashServer;
 import com.gitlab.ops.testing.UnleashServerResource;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -83,6 +88,35 @@ class IidPreallocationTest {
 
         long usersIssue = next(project, "issues");
         assertTrue(usersIssue <= 1200, "IID " + usersIssue + " is one the import will bring: the collision");
+    }
+
+    /** One trace from the producer's import.started through the reservation's SQL to import.iids_preallocated. */
+    @Test
+    void anImportStartedWithATraceparentIsOneTraceToItsPreallocatedEvent() {
+        flagOnForAll();
+        RecordedSpans spans = RecordedSpans.current();
+        spans.record();
+        try {
+            long project = newProject();
+            Traceparent producer = Traceparent.random();
+            String id = CloudEvents.newId();
+            kafka.produceStrings().fromRecords(producer.on("imports", Long.toString(project), CloudEvents.envelope(id, "import.started",
+                    Map.of("project_id", project, "project_path", "acme/app", "importer", "github", "user_id", 1,
+                            "max_iids", Map.of("issues", 40))))).awaitCompletion();
+
+            SpanData consumer = spans.awaitEvent(WAIT, id);
+            assertEquals(producer.traceId(), consumer.getTraceId());
+            assertEquals(producer.spanId(), consumer.getParentSpanId());
+            assertFalse(spans.statementsUnder(consumer).isEmpty(), "the reservation's SQL under the event's span");
+
+            ConsumerRecord<String, String> out = KafkaRecords.awaitFirst(kafka, "import-events", WAIT, r -> r.key().equals(Long.toString(project)));
+            Traceparent sent = Traceparent.parse(header(out, "traceparent"));
+            assertEquals(producer.traceId(), sent.traceId(), "import.iids_preallocated carries the import's trace");
+            SpanData publish = spans.await(WAIT, "the relay's span of import.iids_preallocated", s -> s.getSpanId().equals(sent.spanId()));
+            assertEquals(consumer.getSpanId(), publish.getParentSpanId());
+        } finally {
+            spans.stop();
+        }
     }
 
     @Test

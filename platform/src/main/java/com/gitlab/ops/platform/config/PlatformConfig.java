@@ -29,6 +29,25 @@ public interface PlatformConfig {
 
     Kafka kafka();
 
+    Tracing tracing();
+
+    /**
+     * Where spans go and how many are kept, when tracing is on ({@code quarkus.otel.sdk.disabled=false},
+     * {@code OTEL_SDK_DISABLED=false}). The environment variables are OpenTelemetry's own.
+     */
+    interface Tracing {
+        /** {@code otlp}: to a collector at {@code quarkus.otel.exporter.otlp.endpoint}; {@code zipkin}: to a Zipkin server. */
+        @WithDefault("otlp")
+        String exporter();
+
+        @WithDefault("http://localhost:9411/api/v2/spans")
+        String zipkinEndpoint();
+
+        /** The share of new traces kept; a trace begun elsewhere follows its producer's decision (parent-based). */
+        @WithDefault("1.0")
+        double sampleRatio();
+    }
+
     interface Events {
 
         /** The CloudEvents {@code source} of the service's events out, e.g. {@code /gitlab/import-service}. */

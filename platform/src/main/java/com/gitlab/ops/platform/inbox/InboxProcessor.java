@@ -7,9 +7,12 @@ import com.gitlab.ops.platform.error.Outages;
 import com.gitlab.ops.platform.event.CloudEvent;
 import com.gitlab.ops.platform.event.EventEnvelopeParser;
 import com.gitlab.ops.platform.event.InvalidEventException;
+import com.gitlab.ops.platform.tracing.EventTracing;
 import com.gitlab.ops.platform.work.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
@@ -51,19 +54,21 @@ public class InboxProcessor {
     private final MeterRegistry registry;
     private final OutageTracker outages;
     private final DatabaseProbe database;
+    private final EventTracing tracing;
     private final int maxAttempts;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final Duration outageMaxBackoff;
 
     public InboxProcessor(EventEnvelopeParser parser, Inbox inbox, EntityManager em, MeterRegistry registry, OutageTracker outages,
-            DatabaseProbe database, PlatformConfig config) {
+            DatabaseProbe database, EventTracing tracing, PlatformConfig config) {
         this.parser = parser;
         this.inbox = inbox;
         this.em = em;
         this.registry = registry;
         this.outages = outages;
         this.database = database;
+        this.tracing = tracing;
         this.maxAttempts = config.events().retry().maxAttempts();
         this.initialBackoff = config.events().retry().initialBackoff();
         this.maxBackoff = config.events().retry().maxBackoff();
@@ -77,7 +82,8 @@ public class InboxProcessor {
      * are dead-lettered one by one as always. If the batch's transaction fails, for a bad reference in
      * one event or a passing fault, the batch is applied again event by event, each with its own
      * retries, so that one bad event never takes good ones down with it. The records are acked only
-     * after their dead letters are written.
+     * after their dead letters are written. Each event has its own span from here to its commit or
+     * dead letter, current while it is prepared and applied, so that its SQL is traced under it.
      */
     public CompletionStage<Void> processBatch(KafkaRecordBatch<String, byte[]> batch, Map<String, EventHandler> handlers) {
         List<KafkaRecord<String, byte[]>> records = batch.getRecords();
@@ -89,14 +95,10 @@ public class InboxProcessor {
         List<CompletionStage<Void>> deadLetters = new ArrayList<>();
         List<Routed> valid = new ArrayList<>(records.size());
         for (KafkaRecord<String, byte[]> record : records) {
-            try {
-                valid.add(route(topic, record, handlers));
-            } catch (InvalidEventException e) {
-                deadLetters.add(deadLetter(record, e));
-            }
+            route(topic, record, handlers, valid, deadLetters);
         }
-        boolean allPrepared = prepareAll(valid, deadLetters);
         try {
+            boolean allPrepared = prepareAll(valid, deadLetters);
             if (allPrepared) {
                 applyTogetherWaitingOutOutages(topic, valid);
             } else if (!applyOneByOne(topic, valid, deadLetters)) {
@@ -112,6 +114,7 @@ public class InboxProcessor {
             }
         } finally {
             sample.stop(registry.timer("events.batch.processing", "topic", topic));
+            valid.forEach(routed -> routed.span().end());
         }
         // Whatever came of it, the batch is through: the database and the services it needed answered.
         outages.over(topic);
@@ -129,12 +132,14 @@ public class InboxProcessor {
     private boolean prepareAll(List<Routed> valid, List<CompletionStage<Void>> deadLetters) {
         for (int i = 0; i < valid.size(); i++) {
             Routed routed = valid.get(i);
-            try {
+            try (Scope scope = routed.span().makeCurrent()) {
                 valid.set(i, routed.prepared(routed.handler().prepare(routed.event())));
             } catch (InvalidEventException e) {
-                deadLetters.add(deadLetter(routed.record(), e));
+                deadLetters.add(deadLetter(routed.record(), routed.span(), e));
+                routed.span().end();
                 valid.remove(i--);
             } catch (RuntimeException e) {
+                EventTracing.failed(routed.span(), e);
                 // The rest stay unprepared too: asking a service that just failed again for each of
                 // them would cost its timeout each; one by one, each waits the failure out.
                 LOG.debugf("Preparing event %s failed (%s); the batch is applied one by one", routed.event().id(), Causes.describe(e));
@@ -150,7 +155,7 @@ public class InboxProcessor {
             try {
                 consumed(topic, applyWithRetries(topic, routed) ? "applied" : "duplicate", 1);
             } catch (InvalidEventException invalid) {
-                deadLetters.add(deadLetter(routed.record(), invalid));
+                deadLetters.add(deadLetter(routed.record(), routed.span(), invalid));
             } catch (WaitInterrupted interrupted) {
                 return false;
             }
@@ -239,12 +244,17 @@ public class InboxProcessor {
             for (Routed routed : valid) {
                 // remove: an id repeated inside the batch applies once, at its first place.
                 if (firstSeen.remove(routed.event().id())) {
-                    routed.prepared().handle(routed.event());
-                    count++;
-                    // One event's entities at a time: every query auto-flushes, and a flush
-                    // dirty-checks all managed entities, so a whole batch's would cost O(n²).
-                    em.flush();
-                    em.clear();
+                    try (Scope scope = routed.span().makeCurrent()) {
+                        routed.prepared().handle(routed.event());
+                        count++;
+                        // One event's entities at a time: every query auto-flushes, and a flush
+                        // dirty-checks all managed entities, so a whole batch's would cost O(n²).
+                        em.flush();
+                        em.clear();
+                    } catch (RuntimeException e) {
+                        EventTracing.failed(routed.span(), e);
+                        throw e;
+                    }
                 }
             }
             return count;
@@ -253,36 +263,56 @@ public class InboxProcessor {
         consumed(topic, "duplicate", valid.size() - applied);
     }
 
-    private Routed route(String topic, KafkaRecord<String, byte[]> record, Map<String, EventHandler> handlers) {
-        CloudEvent event = parser.parse(record.getHeaders(), record.getPayload());
-        EventHandler handler = handlers.get(event.type());
-        if (handler == null) {
-            throw new InvalidEventException("event type '" + event.type() + "' is not accepted on topic '" + topic
-                    + "'; expected " + String.join(" or ", handlers.keySet().stream().sorted().toList()));
+    /** Parses a record and picks its handler, adding it to {@code valid}, or dead-letters it. */
+    private void route(String topic, KafkaRecord<String, byte[]> record, Map<String, EventHandler> handlers, List<Routed> valid,
+            List<CompletionStage<Void>> deadLetters) {
+        CloudEvent event = null;
+        Span span = null;
+        try {
+            event = parser.parse(record.getHeaders(), record.getPayload());
+            span = startSpan(topic, record, event);
+            EventHandler handler = handlers.get(event.type());
+            if (handler == null) {
+                throw new InvalidEventException("event type '" + event.type() + "' is not accepted on topic '" + topic
+                        + "'; expected " + String.join(" or ", handlers.keySet().stream().sorted().toList()));
+            }
+            valid.add(new Routed(record, event, handler, null, span));
+        } catch (InvalidEventException e) {
+            // A record that is not an event is traced too: its producer's trace shows where it ended.
+            Span failed = span != null ? span : startSpan(topic, record, null);
+            deadLetters.add(deadLetter(record, failed, e));
+            failed.end();
         }
-        return new Routed(record, event, handler, null);
+    }
+
+    private Span startSpan(String topic, KafkaRecord<String, byte[]> record, CloudEvent event) {
+        IncomingKafkaRecordMetadata<?, ?> metadata = record.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
+        return tracing.startProcessing(topic, metadata.getPartition(), metadata.getOffset(), record.getKey(), record.getHeaders(), event);
     }
 
     private void consumed(String topic, String outcome, int events) {
         registry.counter("events.consumed", "topic", topic, "outcome", outcome).increment(events);
     }
 
-    private CompletionStage<Void> deadLetter(KafkaRecord<?, ?> message, InvalidEventException e) {
+    private CompletionStage<Void> deadLetter(KafkaRecord<?, ?> message, Span span, InvalidEventException e) {
         IncomingKafkaRecordMetadata<?, ?> record = message.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
+        EventTracing.deadLettered(span, e.getMessage());
         registry.counter("events.dead.lettered", "topic", record.getTopic()).increment();
         consumed(record.getTopic(), "dead_lettered", 1);
-        LOG.warnf("Dead-lettering %s-%d@%d: %s", record.getTopic(), record.getPartition(), record.getOffset(), e.getMessage());
+        try (Scope scope = span.makeCurrent()) { // the log line names the event's trace
+            LOG.warnf("Dead-lettering %s-%d@%d: %s", record.getTopic(), record.getPartition(), record.getOffset(), e.getMessage());
+        }
         return message.nack(e);
     }
 
     /**
-     * A valid event of a batch, the handler for its type and, once {@link EventHandler#prepare}
-     * succeeded, the handler it gave (null until then).
+     * A valid event of a batch, the handler for its type, once {@link EventHandler#prepare}
+     * succeeded the handler it gave (null until then), and its span.
      */
-    private record Routed(KafkaRecord<String, byte[]> record, CloudEvent event, EventHandler handler, EventHandler prepared) {
+    private record Routed(KafkaRecord<String, byte[]> record, CloudEvent event, EventHandler handler, EventHandler prepared, Span span) {
 
         Routed prepared(EventHandler prepared) {
-            return new Routed(record, event, handler, prepared);
+            return new Routed(record, event, handler, prepared, span);
         }
     }
 
@@ -292,7 +322,7 @@ public class InboxProcessor {
         EventHandler prepared = routed.prepared();
         int outage = 0;
         for (int attempt = 1; ; attempt++) {
-            try {
+            try (Scope scope = routed.span().makeCurrent()) {
                 if (prepared == null) {
                     prepared = handler.prepare(event); // outside the transaction, as in the batch
                 }
@@ -309,6 +339,7 @@ public class InboxProcessor {
             } catch (InvalidEventException e) {
                 throw e;
             } catch (RuntimeException e) {
+                EventTracing.failed(routed.span(), e);
                 // The transaction wrapper may wrap what the handler threw.
                 Optional<InvalidEventException> invalid = Causes.find(e, InvalidEventException.class);
                 if (invalid.isPresent()) {
@@ -333,8 +364,10 @@ public class InboxProcessor {
                     throw new InvalidEventException(reason);
                 }
                 Duration backoff = Backoff.after(attempt, initialBackoff, maxBackoff);
-                LOG.warnf("Event %s on %s failed (attempt %d of %d), retrying in %s: %s",
-                        event.id(), topic, attempt, maxAttempts, backoff, Causes.describe(e));
+                try (Scope scope = routed.span().makeCurrent()) {
+                    LOG.warnf("Event %s on %s failed (attempt %d of %d), retrying in %s: %s",
+                            event.id(), topic, attempt, maxAttempts, backoff, Causes.describe(e));
+                }
                 registry.counter("events.retried", "topic", topic).increment();
                 pause(backoff);
             }

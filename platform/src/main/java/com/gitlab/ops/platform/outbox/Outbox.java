@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitlab.ops.platform.config.PlatformConfig;
 import com.gitlab.ops.platform.event.CloudEvent;
 import com.gitlab.ops.platform.time.Timestamps;
+import com.gitlab.ops.platform.tracing.EventTracing;
+import com.gitlab.ops.platform.tracing.TraceContext;
 import com.gitlab.ops.platform.work.AfterCommit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -29,15 +31,17 @@ public class Outbox {
     private final OutboxRelay relay;
     private final String source;
     private final Clock clock;
+    private final EventTracing tracing;
 
     public Outbox(EntityManager em, ObjectMapper mapper, AfterCommit afterCommit, OutboxRelay relay,
-            PlatformConfig config, Clock clock) {
+            PlatformConfig config, Clock clock, EventTracing tracing) {
         this.em = em;
         this.mapper = mapper;
         this.afterCommit = afterCommit;
         this.relay = relay;
         this.source = config.events().source();
         this.clock = clock;
+        this.tracing = tracing;
     }
 
     /**
@@ -64,6 +68,9 @@ public class Outbox {
         event.eventType = type;
         event.envelope = envelope.toString();
         event.createdAt = now;
+        TraceContext trace = tracing.current();
+        event.traceparent = trace.traceparent();
+        event.tracestate = trace.tracestate();
         event.persist();
         afterCommit.run(relay::wake);
         return event;
@@ -72,7 +79,7 @@ public class Outbox {
     /**
      * Publishes one event per row of a query, in the caller's transaction, for set-based jobs that
      * write their changes with {@code INSERT ... SELECT}: the envelopes are built in the database,
-     * the same as {@link #publish}'s.
+     * the same as {@link #publish}'s, and each in the caller's trace.
      *
      * @param with       the statement's leading {@code WITH} clause (it may hold the job's own
      *                   data-modifying CTEs, which PostgreSQL allows only at the top level), or ""
@@ -83,20 +90,23 @@ public class Outbox {
     @Transactional(Transactional.TxType.MANDATORY)
     public int publishAll(String with, String topic, String type, String rows, Map<String, Object> parameters) {
         OffsetDateTime now = Timestamps.now(clock);
+        TraceContext trace = tracing.current();
         Query insert = em.createNativeQuery(with + "\n" + """
-                INSERT INTO outbox_event (event_id, topic, message_key, event_type, envelope, created_at)
+                INSERT INTO outbox_event (event_id, topic, message_key, event_type, envelope, created_at, traceparent, tracestate)
                 SELECT e.id, :outbox_topic, e.message_key, :outbox_type,
                        json_build_object('specversion', :outbox_specversion, 'id', e.id, 'source', :outbox_source,
                                          'type', :outbox_type, 'time', :outbox_time,
                                          'datacontenttype', 'application/json', 'data', e.data)::text,
-                       :outbox_created_at
+                       :outbox_created_at, CAST(:outbox_traceparent AS text), CAST(:outbox_tracestate AS text)
                 FROM (SELECT gen_random_uuid() AS id, r.message_key, r.data FROM (%s) AS r (message_key, data)) AS e""".formatted(rows))
                 .setParameter("outbox_topic", topic)
                 .setParameter("outbox_type", type)
                 .setParameter("outbox_specversion", CloudEvent.SPEC_VERSION)
                 .setParameter("outbox_source", source)
                 .setParameter("outbox_time", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(now))
-                .setParameter("outbox_created_at", now);
+                .setParameter("outbox_created_at", now)
+                .setParameter("outbox_traceparent", trace.traceparent())
+                .setParameter("outbox_tracestate", trace.tracestate());
         parameters.forEach(insert::setParameter);
         int written = insert.executeUpdate();
         if (written > 0) {

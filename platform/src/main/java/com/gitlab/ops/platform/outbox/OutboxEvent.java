@@ -40,4 +40,9 @@ public class OutboxEvent extends PanacheEntityBase {
 
     @Column(name = "published_at")
     public OffsetDateTime publishedAt;
+
+    /** The W3C trace context of the change that wrote the event (null where it was not traced). */
+    public String traceparent;
+
+    public String tracestate;
 }

@@ -2,8 +2,12 @@ package com.gitlab.ops.platform.outbox;
 
 import com.gitlab.ops.platform.config.PlatformConfig;
 import com.gitlab.ops.platform.event.CloudEvent;
+import com.gitlab.ops.platform.tracing.EventTracing;
+import com.gitlab.ops.platform.tracing.TraceContext;
 import com.gitlab.ops.platform.work.PollingWorker;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -51,11 +55,13 @@ public class OutboxRelay {
     private final Optional<Integer> haltAfterSend;
     private final AtomicInteger batchesSent = new AtomicInteger();
     private final Clock clock;
+    private final EventTracing tracing;
 
     public OutboxRelay(EntityManager em, @Channel("outbox") MutinyEmitter<byte[]> emitter, MeterRegistry registry, PlatformConfig config,
-            Clock clock) {
+            Clock clock, EventTracing tracing) {
         this.em = em;
         this.clock = clock;
+        this.tracing = tracing;
         this.emitter = emitter;
         this.registry = registry;
         this.batchSize = config.outbox().batchSize();
@@ -146,14 +152,24 @@ public class OutboxRelay {
         }
     }
 
+    /** Sends one event in the trace of the change that wrote it: its span ends when the broker has it. */
     private Uni<Void> send(OutboxEvent event) {
         RecordHeaders headers = new RecordHeaders();
         headers.add("content-type", CloudEvent.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+        Span span = tracing.startPublishing(event.topic, event.messageKey, event.eventId.toString(), event.eventType,
+                new TraceContext(event.traceparent, event.tracestate), headers);
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
                 .withTopic(event.topic)
                 .withKey(event.messageKey)
                 .withHeaders(headers)
                 .build();
-        return emitter.sendMessage(Message.of(event.envelope.getBytes(StandardCharsets.UTF_8)).addMetadata(metadata));
+        return emitter.sendMessage(Message.of(event.envelope.getBytes(StandardCharsets.UTF_8)).addMetadata(metadata))
+                .onItemOrFailure().invoke((sent, failure) -> {
+                    if (failure != null) {
+                        span.recordException(failure);
+                        span.setStatus(StatusCode.ERROR, "not sent: " + failure.getMessage());
+                    }
+                    span.end();
+                });
     }
 }
