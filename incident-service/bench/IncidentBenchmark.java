@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  *   eval "$(./stack env)"
  *   java incident-service/bench/IncidentBenchmark.java alerts [events] [alerts]
  *   java incident-service/bench/IncidentBenchmark.java backfill [incidents]
+ *   java incident-service/bench/IncidentBenchmark.java tracing [events] [alerts]
  *
  * alerts: alert.updated throughput end to end, N events over M alerts produced to Kafka (with kcat)
  * until every one is applied in PostgreSQL (counted in the service's inbox), beside pgbench running
@@ -26,6 +27,10 @@ import java.util.regex.Pattern;
  *
  * backfill: the repair job over N incidents with alerts and no escalation status record, beside one
  * set-based INSERT ... SELECT of the same records into a schema-only copy holding the same rows.
+ *
+ * tracing: the alert throughput with tracing off, then on (every event a new trace, all kept,
+ * exported to the stack's Zipkin), then off again, the service restarted by ./stack each time;
+ * printed side by side with pgbench's baseline.
  */
 public class IncidentBenchmark {
 
@@ -34,14 +39,59 @@ public class IncidentBenchmark {
         switch (which) {
             case "alerts" -> alerts(args.length > 1 ? Integer.parseInt(args[1]) : 100_000, args.length > 2 ? Integer.parseInt(args[2]) : 10_000);
             case "backfill" -> backfill(args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000);
+            case "tracing" -> tracing(args.length > 1 ? Integer.parseInt(args[1]) : 100_000, args.length > 2 ? Integer.parseInt(args[2]) : 10_000);
             default -> {
-                System.err.println("usage: java incident-service/bench/IncidentBenchmark.java alerts [events] [alerts] | backfill [incidents]");
+                System.err.println("usage: java incident-service/bench/IncidentBenchmark.java alerts [events] [alerts] | backfill [incidents]"
+                        + " | tracing [events] [alerts]");
                 System.exit(2);
             }
         }
     }
 
     static void alerts(int events, int alerts) throws Exception {
+        double[] measured = alertThroughput(events, alerts);
+        double service = measured[0];
+        double pgbench = pgbench(alerts);
+        System.out.printf("alert.updated, %d events over %d alerts, %d cores%n%n", events, alerts, Runtime.getRuntime().availableProcessors());
+        System.out.printf("%-58s %10.0f events/s  (%.1f s; produced in %.1f s)%n", "incident-service, Kafka to PostgreSQL", service, measured[1],
+                measured[2]);
+        System.out.printf("%-58s %10.0f tps%n", "pgbench, inbox claim + alert upsert, one event a transaction", pgbench);
+        System.out.printf("%-58s %10.2f  (target: at least 1.00)%n", "ratio", service / pgbench);
+    }
+
+    /** Off, on, off: the service restarted by ./stack with or without tracing, each run beside the same baseline. */
+    static void tracing(int events, int alerts) throws Exception {
+        double pgbench = pgbench(alerts);
+        String[] modes = {"off", "on", "off"};
+        double[] throughput = new double[modes.length];
+        for (int i = 0; i < modes.length; i++) {
+            restartIncidentService(modes[i].equals("on"));
+            alertThroughput(Math.min(events, 5_000), alerts); // warm-up: the JIT, the pools, the consumer group
+            throughput[i] = alertThroughput(events, alerts)[0];
+        }
+        System.out.printf("alert.updated with tracing off and on, %d events over %d alerts, %d cores%n%n", events, alerts,
+                Runtime.getRuntime().availableProcessors());
+        for (int i = 0; i < modes.length; i++) {
+            System.out.printf("%-58s %10.0f events/s  ratio to pgbench %.2f%n", "incident-service, tracing " + modes[i]
+                    + (modes[i].equals("on") ? " (every event traced, to Zipkin)" : ""), throughput[i], throughput[i] / pgbench);
+        }
+        System.out.printf("%-58s %10.0f tps%n", "pgbench, inbox claim + alert upsert, one event a transaction", pgbench);
+        System.out.printf("%-58s %10.2f%n", "tracing on / tracing off (mean of both off runs)", throughput[1] / ((throughput[0] + throughput[2]) / 2));
+    }
+
+    /** ./stack restart incident-service with STACK_TRACING=1 or 0; other services keep running. */
+    static void restartIncidentService(boolean tracing) throws Exception {
+        ProcessBuilder restart = new ProcessBuilder("./stack", "restart", "incident-service").redirectErrorStream(true);
+        restart.environment().put("STACK_TRACING", tracing ? "1" : "0");
+        Process p = restart.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("./stack restart incident-service failed: " + out);
+        }
+    }
+
+    /** @return events a second, the seconds taken, the seconds producing took */
+    static double[] alertThroughput(int events, int alerts) throws Exception {
         String bootstrap = System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
         long project = 9_000_000 + System.currentTimeMillis() % 1_000_000 * 100;
 
@@ -66,14 +116,7 @@ public class IncidentBenchmark {
             Thread.sleep(200);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        double service = events / seconds;
-
-        double pgbench = pgbench(alerts);
-        System.out.printf("alert.updated, %d events over %d alerts, %d cores%n%n", events, alerts, Runtime.getRuntime().availableProcessors());
-        System.out.printf("%-58s %10.0f events/s  (%.1f s; produced in %.1f s)%n", "incident-service, Kafka to PostgreSQL", service, seconds,
-                (produced - start) / 1e9);
-        System.out.printf("%-58s %10.0f tps%n", "pgbench, inbox claim + alert upsert, one event a transaction", pgbench);
-        System.out.printf("%-58s %10.2f  (target: at least 1.00)%n", "ratio", service / pgbench);
+        return new double[] {events / seconds, seconds, (produced - start) / 1e9};
     }
 
     /** N incidents, one alert each (statuses and policies mixed), none with a record: the seed bug's aftermath. */
@@ -183,8 +226,10 @@ public class IncidentBenchmark {
                 \\set a random(1, %d)
                 BEGIN;
                 INSERT INTO inbox_event (topic, event_id, event_type) VALUES ('alerts', md5(random()::text || clock_timestamp()::text), 'alert.updated');
-                INSERT INTO alert (project_id, iid, title, status, severity, updated_at) VALUES (9000000 + :a %% 100, :a, 'Alert', 1, 'unknown', clock_timestamp())
-                  ON CONFLICT (project_id, iid) DO UPDATE SET title = EXCLUDED.title, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at
+                INSERT INTO alert (project_id, iid, title, status, severity, updated_at, created_at)
+                  VALUES (9000000 + :a %% 100, :a, 'Alert', 1, 'unknown', clock_timestamp(), clock_timestamp())
+                  ON CONFLICT (project_id, iid) DO UPDATE SET title = EXCLUDED.title, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at,
+                    created_at = LEAST(alert.created_at, EXCLUDED.created_at)
                   WHERE alert.updated_at < EXCLUDED.updated_at;
                 COMMIT;
                 """.formatted(alerts));
