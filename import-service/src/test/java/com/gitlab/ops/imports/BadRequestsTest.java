@@ -43,6 +43,8 @@ class BadRequestsTest {
                 .existing("/api/groups/{groupId}/iids/{usage}", "usage", "epics")
                 .existing("/api/groups/{groupId}/iids/{usage}/next", "usage", "epics")
                 .existing("/api/groups/{groupId}/iids/{usage}/track", "usage", "epics")
+                .validBody("POST /api/projects/{projectId}/iids/{usage}/next", "{\"count\": 3}")
+                .validBody("POST /api/groups/{groupId}/iids/{usage}/next", "{\"count\": 3}")
                 .validBody("POST /api/projects/{projectId}/iids/{usage}/track", "{\"iid\": 10}")
                 .validBody("POST /api/groups/{groupId}/iids/{usage}/track", "{\"iid\": 10}")
                 .validBody("POST /api/projects/{projectId}/iids/preallocate", "{\"max_iids\": {\"issues\": 5}}")

@@ -27,8 +27,10 @@ public class GroupIidResource {
 
     @POST
     @Path("/next")
-    public CompletionStage<IidCounterService.Iid> next(@PathParam("groupId") long groupId, @PathParam("usage") String usage) {
-        return counters.next(IidUsage.require(IidScope.GROUP, groupId, usage));
+    public CompletionStage<IidCounterService.Allocated> next(@PathParam("groupId") long groupId, @PathParam("usage") String usage,
+            @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = IidCounterService.NextRequest.class))) String body) {
+        return counters.next(IidUsage.require(IidScope.GROUP, groupId, usage), body);
     }
 
     @POST

@@ -2,31 +2,38 @@ package com.gitlab.ops.imports.iid;
 
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayDeque;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Hands out the next IID of a counter. Requests for the same counter that arrive while one database
- * round trip is under way wait for the next one, which serves them all with one
- * {@code last_value = last_value + n}: n consecutive numbers, committed before any is answered.
- * One statement per round trip instead of per request is what lets a hot counter go past the rate
- * at which PostgreSQL can lock and update one row (pgbench's figure for the same statement).
+ * Hands out IIDs. Every request that arrives while a database round trip is under way, for any
+ * counter, waits for the next one, which serves them all with one statement: each counter it names
+ * goes up by what its requests asked for ({@code last_value = last_value + n}), and each request
+ * gets its own consecutive numbers, committed before any is answered. One statement per round trip
+ * instead of per request, across counters, is what lets a hot counter go past the rate at which
+ * PostgreSQL can lock and update one row, and lets a thousand cool ones share a commit.
  */
 @ApplicationScoped
 public class IidAllocator {
 
-    /** The requests waiting for one counter, and whether a round trip is under way for them. */
-    private static final class Waiting {
-        final ArrayDeque<CompletableFuture<Long>> requests = new ArrayDeque<>();
-        boolean flushing;
+    /** How many times a round trip that PostgreSQL chose as a deadlock victim is tried again. */
+    private static final int DEADLOCK_RETRIES = 3;
+
+    /** A request: a counter, how many consecutive numbers, and where the last of them goes. */
+    private record Request(Counter counter, int count, CompletableFuture<Long> last) {
     }
 
-    private final ConcurrentHashMap<Counter, Waiting> waiting = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Request> waiting = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean flushing = new AtomicBoolean();
     private final InternalIdRepository ids;
     private final int maxBatch;
 
@@ -35,49 +42,65 @@ public class IidAllocator {
         this.maxBatch = maxBatch;
     }
 
-    public CompletionStage<Long> next(Counter key) {
-        CompletableFuture<Long> request = new CompletableFuture<>();
+    /** The last of {@code count} consecutive new numbers of the counter (the first is {@code last - count + 1}). */
+    public CompletionStage<Long> next(Counter counter, int count) {
+        Request request = new Request(counter, count, new CompletableFuture<>());
+        waiting.add(request);
+        if (flushing.compareAndSet(false, true)) {
+            // JDBC blocks: off the event loop, on the worker pool.
+            Infrastructure.getDefaultWorkerPool().execute(this::flush);
+        }
+        return request.last();
+    }
+
+    private void flush() {
         while (true) {
-            Waiting queue = waiting.computeIfAbsent(key, k -> new Waiting());
-            boolean startFlush;
-            synchronized (queue) {
-                if (waiting.get(key) != queue) {
-                    continue; // Retired by its last flush just now: use the new one.
+            List<Request> batch = new ArrayList<>();
+            for (Request r; batch.size() < maxBatch && (r = waiting.poll()) != null; ) {
+                batch.add(r);
+            }
+            if (batch.isEmpty()) {
+                flushing.set(false);
+                // A request queued after the poll and before the flag fell found it still set: serve it.
+                if (waiting.isEmpty() || !flushing.compareAndSet(false, true)) {
+                    return;
                 }
-                queue.requests.add(request);
-                startFlush = !queue.flushing;
-                queue.flushing = true;
+                continue;
             }
-            if (startFlush) {
-                // JDBC blocks: off the event loop, on the worker pool.
-                Infrastructure.getDefaultWorkerPool().execute(() -> flush(key, queue));
-            }
-            return request;
+            reserve(batch);
         }
     }
 
-    private void flush(Counter key, Waiting queue) {
-        while (true) {
-            List<CompletableFuture<Long>> batch = new ArrayList<>();
-            synchronized (queue) {
-                while (!queue.requests.isEmpty() && batch.size() < maxBatch) {
-                    batch.add(queue.requests.poll());
-                }
-                if (batch.isEmpty()) {
-                    queue.flushing = false;
-                    waiting.remove(key, queue);
-                    return;
-                }
+    private void reserve(List<Request> batch) {
+        // Sorted, so that two instances' statements lock the same rows in the same order.
+        Map<Counter, Long> asked = new TreeMap<>(InternalIdRepository.ORDER);
+        for (Request r : batch) {
+            asked.merge(r.counter(), (long) r.count(), Long::sum);
+        }
+        try {
+            Map<Counter, Long> last = reserveRetryingDeadlocks(asked);
+            Map<Counter, Long> handed = new HashMap<>();
+            for (Counter c : asked.keySet()) {
+                handed.put(c, last.get(c) - asked.get(c)); // the last number before this round trip's
             }
+            for (Request r : batch) {
+                r.last().complete(handed.merge(r.counter(), (long) r.count(), Long::sum));
+            }
+        } catch (Exception e) {
+            IidsUnavailableException failure = new IidsUnavailableException(e);
+            batch.forEach(r -> r.last().completeExceptionally(failure));
+        }
+    }
+
+    private Map<Counter, Long> reserveRetryingDeadlocks(Map<Counter, Long> asked) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
             try {
-                long last = ids.reserveNext(key, batch.size());
-                long first = last - batch.size() + 1;
-                for (int i = 0; i < batch.size(); i++) {
-                    batch.get(i).complete(first + i);
+                return ids.reserveNext(asked);
+            } catch (SQLException e) {
+                // A preallocation locking several counters in another order: nothing was reserved, so again.
+                if (!"40P01".equals(e.getSQLState()) || attempt > DEADLOCK_RETRIES) {
+                    throw e;
                 }
-            } catch (Exception e) {
-                IidsUnavailableException failure = new IidsUnavailableException(e);
-                batch.forEach(r -> r.completeExceptionally(failure));
             }
         }
     }

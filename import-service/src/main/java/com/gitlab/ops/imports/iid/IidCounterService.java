@@ -1,11 +1,15 @@
 package com.gitlab.ops.imports.iid;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitlab.ops.platform.error.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** What the project and group counter endpoints do, once the counter is known to exist in its scope. */
 @ApplicationScoped
@@ -14,20 +18,73 @@ public class IidCounterService {
     public record Iid(long iid) {
     }
 
+    /** What {@code next} hands out: the number, or with a count the last of them and the first. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Allocated(long iid, Long first) {
+    }
+
+    /** {@code next}'s optional body. */
+    public record NextRequest(@Schema(minimum = "1", maximum = "" + MAX_COUNT) Integer count) {
+    }
+
+    /** The most numbers one {@code next} takes at once. */
+    public static final int MAX_COUNT = 1000;
+
     public record LastValue(long lastValue) {
     }
 
     private final IidAllocator allocator;
     private final InternalIdRepository ids;
+    private final ObjectMapper mapper;
 
-    public IidCounterService(IidAllocator allocator, InternalIdRepository ids) {
+    public IidCounterService(IidAllocator allocator, InternalIdRepository ids, ObjectMapper mapper) {
         this.allocator = allocator;
         this.ids = ids;
+        this.mapper = mapper;
     }
 
-    /** Never the same number twice for a counter, under any concurrency; requests waiting together share a round trip. */
-    public CompletionStage<Iid> next(Counter counter) {
-        return allocator.next(counter).thenApply(Iid::new);
+    /**
+     * Never the same number twice for a counter, under any concurrency; requests waiting together,
+     * for any counters, share a round trip. With {@code {"count": n}}, n consecutive numbers.
+     */
+    public CompletionStage<Allocated> next(Counter counter, String text) {
+        ObjectNode body = nextBody(text);
+        if (body != null) {
+            body.fieldNames().forEachRemaining(name -> {
+                if (!name.equals("count")) {
+                    throw ApiException.badRequest("unknown field '" + name + "'; the only field is count");
+                }
+            });
+        }
+        JsonNode count = body == null ? null : body.get("count");
+        if (count == null) {
+            return allocator.next(counter, 1).thenApply(last -> new Allocated(last, null));
+        }
+        if (!count.isIntegralNumber() || !count.canConvertToInt() || count.asInt() < 1 || count.asInt() > MAX_COUNT) {
+            throw ApiException.badRequest("send {\"count\": n} with n an integer from 1 to " + MAX_COUNT + ", or no body for one number");
+        }
+        int n = count.asInt();
+        return allocator.next(counter, n).thenApply(last -> new Allocated(last, last - n + 1));
+    }
+
+    /**
+     * {@code next}'s body, read here rather than by JAX-RS: callers that send none send no
+     * Content-Type either, and a JSON-only method would answer them 415.
+     */
+    private ObjectNode nextBody(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        JsonNode node;
+        try {
+            node = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("the body is not JSON (" + e.getOriginalMessage() + "); send {\"count\": n}, or no body for one number");
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw ApiException.badRequest("the body must be a JSON object: {\"count\": n}, or no body for one number");
+        }
+        return object;
     }
 
     /** An imported record took this IID: the counter is raised to at least it, never lowered. */

@@ -25,11 +25,13 @@ public class IidResource {
         this.counters = counters;
     }
 
-    /** Never the same number twice for a project and usage, under any concurrency. */
+    /** Never the same number twice for a project and usage, under any concurrency; {"count": n} takes n at once: {"iid": last, "first": first}. */
     @POST
     @Path("/next")
-    public CompletionStage<IidCounterService.Iid> next(@PathParam("projectId") long projectId, @PathParam("usage") String usage) {
-        return counters.next(IidUsage.require(IidScope.PROJECT, projectId, usage));
+    public CompletionStage<IidCounterService.Allocated> next(@PathParam("projectId") long projectId, @PathParam("usage") String usage,
+            @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = IidCounterService.NextRequest.class))) String body) {
+        return counters.next(IidUsage.require(IidScope.PROJECT, projectId, usage), body);
     }
 
     /** An imported record took this IID: the counter is raised to at least it, never lowered. */

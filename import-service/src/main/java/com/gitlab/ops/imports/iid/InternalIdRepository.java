@@ -8,6 +8,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The counters, in the database: each operation is one atomic statement on the counter's row, so
@@ -18,10 +21,17 @@ import java.sql.SQLException;
 @ApplicationScoped
 public class InternalIdRepository {
 
+    /** Every counter of a round trip in one statement, its rows locked in {@link #ORDER}. */
     private static final String RESERVE_NEXT = """
-            INSERT INTO internal_id (scope, scope_id, usage, last_value) VALUES (?, ?, ?, ?)
+            INSERT INTO internal_id (scope, scope_id, usage, last_value)
+            SELECT * FROM unnest(?::varchar[], ?::bigint[], ?::varchar[], ?::bigint[]) AS r (scope, scope_id, usage, n)
+            ORDER BY scope, scope_id, usage
             ON CONFLICT (scope, scope_id, usage) DO UPDATE SET last_value = internal_id.last_value + EXCLUDED.last_value
-            RETURNING last_value""";
+            RETURNING scope, scope_id, usage, last_value""";
+
+    /** The order rows are locked in by a statement that changes several counters. */
+    public static final Comparator<Counter> ORDER = Comparator.comparing((Counter c) -> c.scope().value())
+            .thenComparingLong(Counter::scopeId).thenComparing(Counter::usage);
 
     private final AgroalDataSource dataSource;
     private final EntityManager em;
@@ -32,20 +42,45 @@ public class InternalIdRepository {
     }
 
     /**
-     * Hands out {@code count} consecutive numbers at once, committed before it returns; the last of
-     * them. Runs in its own autocommit statement: the hot path of {@code next}.
+     * Raises each counter by the numbers asked of it, all in one autocommit statement, committed
+     * before it returns: the hot path of {@code next}.
+     *
+     * @param asked how many consecutive numbers of each counter, in {@link #ORDER}
+     * @return each counter's last value after: the last of its numbers
      */
-    public long reserveNext(Counter counter, int count) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(RESERVE_NEXT)) {
-            s.setString(1, counter.scope().value());
-            s.setLong(2, counter.scopeId());
-            s.setString(3, counter.usage());
-            s.setLong(4, count);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
+    public Map<Counter, Long> reserveNext(Map<Counter, Long> asked) throws SQLException {
+        int n = asked.size();
+        String[] scopes = new String[n];
+        Long[] scopeIds = new Long[n];
+        String[] usages = new String[n];
+        Long[] counts = new Long[n];
+        Map<String, Counter> byKey = new HashMap<>(n * 2);
+        int i = 0;
+        for (Map.Entry<Counter, Long> e : asked.entrySet()) {
+            scopes[i] = e.getKey().scope().value();
+            scopeIds[i] = e.getKey().scopeId();
+            usages[i] = e.getKey().usage();
+            counts[i] = e.getValue();
+            byKey.put(key(scopes[i], scopeIds[i], usages[i]), e.getKey());
+            i++;
         }
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(RESERVE_NEXT)) {
+            s.setArray(1, c.createArrayOf("varchar", scopes));
+            s.setArray(2, c.createArrayOf("bigint", scopeIds));
+            s.setArray(3, c.createArrayOf("varchar", usages));
+            s.setArray(4, c.createArrayOf("bigint", counts));
+            Map<Counter, Long> last = new HashMap<>(n * 2);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    last.put(byKey.get(key(rs.getString(1), rs.getLong(2), rs.getString(3))), rs.getLong(4));
+                }
+            }
+            return last;
+        }
+    }
+
+    private static String key(String scope, long scopeId, String usage) {
+        return scope + '/' + scopeId + '/' + usage;
     }
 
     /** Raises the counter to at least {@code value}, never lowering it; the counter after. */

@@ -100,6 +100,65 @@ class IidCountersTest {
         given().post("/api/projects/0/iids/issues/next").then().statusCode(400).body("error", equalTo("project id must be a positive integer"));
     }
 
+    /**
+     * Clients on several counters at once, some asking for ranges: requests for different counters
+     * share round trips, and each counter hands out 1..n exactly once, with no gap.
+     */
+    @Test
+    void rangesAndSingleNumbersAcrossCountersAreEachHandedOutOnce() throws Exception {
+        List<Long> projects = List.of(newProject(), newProject(), newProject(), newProject());
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        List<Callable<Map<Long, List<Long>>>> clients = new ArrayList<>();
+        for (int t = 0; t < 12; t++) {
+            int client = t;
+            clients.add(() -> {
+                Map<Long, List<Long>> got = new java.util.HashMap<>();
+                for (int i = 0; i < 30; i++) {
+                    long project = projects.get((client + i) % projects.size());
+                    List<Long> numbers = got.computeIfAbsent(project, p -> new ArrayList<>());
+                    if (i % 3 == 0) {
+                        int count = 1 + (client + i) % 7;
+                        var answer = given().contentType(ContentType.JSON).body(Map.of("count", count))
+                                .post("/api/projects/{p}/iids/issues/next", project).then().statusCode(200).extract().jsonPath();
+                        long first = answer.getLong("first");
+                        assertEquals(first + count - 1, answer.getLong("iid"), "a range's last is its first plus count minus one");
+                        for (long n = first; n <= answer.getLong("iid"); n++) {
+                            numbers.add(n);
+                        }
+                    } else {
+                        numbers.add(next(project, "issues"));
+                    }
+                }
+                return got;
+            });
+        }
+        Map<Long, List<Long>> all = new java.util.HashMap<>();
+        for (Future<Map<Long, List<Long>>> f : pool.invokeAll(clients)) {
+            f.get().forEach((project, numbers) -> all.computeIfAbsent(project, p -> new ArrayList<>()).addAll(numbers));
+        }
+        pool.shutdown();
+        for (long project : projects) {
+            List<Long> numbers = all.get(project);
+            assertEquals(numbers.size(), new HashSet<>(numbers).size(), "duplicates handed out for project " + project);
+            assertEquals(numbers.size(), numbers.stream().mapToLong(Long::longValue).max().orElseThrow(), "a gap for project " + project);
+            assertEquals(numbers.size(), counter(project, "issues").getLong("last_value"));
+        }
+    }
+
+    @Test
+    void aBadCountGetsASentence() {
+        long project = newProject();
+        for (Object bad : List.of(0, 1001, "3", 2.5)) {
+            given().contentType(ContentType.JSON).body(Map.of("count", bad)).post("/api/projects/{p}/iids/issues/next", project)
+                    .then().statusCode(400).body("error", equalTo("send {\"count\": n} with n an integer from 1 to 1000, or no body for one number"));
+        }
+        given().contentType(ContentType.JSON).body(Map.of("n", 2)).post("/api/projects/{p}/iids/issues/next", project)
+                .then().statusCode(400).body("error", equalTo("unknown field 'n'; the only field is count"));
+        given().contentType(ContentType.JSON).body("[1]").post("/api/projects/{p}/iids/issues/next", project)
+                .then().statusCode(400).body("error", equalTo("the body must be a JSON object: {\"count\": n}, or no body for one number"));
+        assertEquals(1, next(project, "issues"), "nothing was taken by the refused requests");
+    }
+
     /** Many clients at once on one counter, allocating and tracking: zero duplicates, nothing lost. */
     @Test
     void concurrentNextAndTrackNeverHandOutTheSameNumberTwice() throws Exception {

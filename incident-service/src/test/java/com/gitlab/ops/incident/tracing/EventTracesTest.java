@@ -74,13 +74,16 @@ class EventTracesTest {
         long project = newProject();
         Traceparent producer = Traceparent.random();
         String id = CloudEvents.newId();
-        send(project, CloudEvents.envelope(id, "alert.updated", incidentAlert(project, "acknowledged")), producer);
+        String key = Long.toString(project);
+        kafka.produceStrings().fromRecords(producer.on("alerts", key, CloudEvents.envelope(id, "alert.updated",
+                incidentAlert(project, "acknowledged")), "vendor=opaque-value")).awaitCompletion();
 
         SpanData consumer = spans.awaitEvent(WAIT, id);
         assertEquals("process alerts", consumer.getName());
         assertEquals(SpanKind.CONSUMER, consumer.getKind());
         assertEquals(producer.traceId(), consumer.getTraceId(), "the producer's trace is continued");
         assertEquals(producer.spanId(), consumer.getParentSpanId(), "the consumer span is a child of the producer's");
+        assertEquals("opaque-value", consumer.getSpanContext().getTraceState().get("vendor"), "the producer's tracestate is kept");
         assertEquals("alert.updated", consumer.getAttributes().get(EVENT_TYPE));
         assertEquals("alerts", consumer.getAttributes().get(DESTINATION));
         assertTrue(consumer.getAttributes().get(PARTITION) != null && consumer.getAttributes().get(OFFSET) != null,
@@ -88,17 +91,20 @@ class EventTracesTest {
 
         // The escalation status change it made goes out in the same trace, from the relay's span.
         ConsumerRecord<String, String> out = KafkaRecords.awaitFirst(kafka, "incident-escalations", WAIT,
-                r -> r.key().equals(Long.toString(project)));
+                r -> r.key().equals(key) && r.value().contains("\"incident.escalation_status.changed\""));
         Traceparent sent = Traceparent.parse(KafkaRecords.header(out, "traceparent"));
         assertEquals(producer.traceId(), sent.traceId(), "incident.escalation_status.changed carries the alert's trace");
+        assertEquals("vendor=opaque-value", KafkaRecords.header(out, "tracestate"), "and its tracestate");
         SpanData publish = spans.await(WAIT, "the relay's span of the event out", s -> s.getSpanId().equals(sent.spanId()));
         assertEquals("publish incident-escalations", publish.getName());
         assertEquals(SpanKind.PRODUCER, publish.getKind());
         assertEquals(consumer.getSpanId(), publish.getParentSpanId(), "the send is a child of the change that wrote the event");
         assertEquals(1, headers(out, "traceparent").size(), "one traceparent on the event out");
 
-        assertFalse(spans.statementsUnder(consumer).isEmpty(), "the event's SQL statements are children of its span: "
-                + spans.trace(producer.traceId()).stream().map(SpanData::getName).toList());
+        List<String> statements = spans.statementsUnder(consumer).stream().map(s -> s.getName().toLowerCase()).toList();
+        assertTrue(statements.stream().anyMatch(name -> name.startsWith("insert") && name.endsWith(".escalation_status"))
+                && statements.stream().anyMatch(name -> name.startsWith("insert") && name.endsWith(".outbox_event")),
+                "the event's SQL statements, its record and its outbox row among them, are children of its span: " + statements);
     }
 
     @Test
@@ -141,6 +147,20 @@ class EventTracesTest {
         assertEquals(StatusCode.ERROR, consumer.getStatus().getStatusCode());
         assertEquals(KafkaRecords.header(dead, "dead-letter-reason"), consumer.getAttributes().get(DEAD_LETTER_REASON));
         assertNotEquals(null, consumer.getAttributes().get(DEAD_LETTER_REASON));
+    }
+
+    @Test
+    void aRecordThatIsNoEventIsTracedAndDeadLetteredWithItsTraceparent() {
+        long project = newProject();
+        Traceparent producer = Traceparent.random();
+        send(project, "not json", producer);
+
+        ConsumerRecord<String, String> dead = KafkaRecords.awaitFirst(kafka, "alerts.dlq", WAIT, r -> r.key().equals(Long.toString(project)));
+        assertEquals(List.of(producer.header()), headers(dead, "traceparent"));
+        SpanData span = spans.await(WAIT, "the span of the unreadable record", s -> s.getTraceId().equals(producer.traceId()));
+        assertEquals(producer.spanId(), span.getParentSpanId());
+        assertEquals(StatusCode.ERROR, span.getStatus().getStatusCode());
+        assertEquals(KafkaRecords.header(dead, "dead-letter-reason"), span.getAttributes().get(DEAD_LETTER_REASON));
     }
 
     private void send(long project, String value, Traceparent traceparent) {

@@ -33,12 +33,16 @@ public interface PlatformConfig {
 
     /**
      * Where spans go and how many are kept, when tracing is on ({@code quarkus.otel.sdk.disabled=false},
-     * {@code OTEL_SDK_DISABLED=false}). The environment variables are OpenTelemetry's own.
+     * {@code OTEL_SDK_DISABLED=false}; {@code TRACING_SQL=true} for the SQL statements' spans).
      */
     interface Tracing {
         /** {@code otlp}: to a collector at {@code quarkus.otel.exporter.otlp.endpoint}; {@code zipkin}: to a Zipkin server. */
         @WithDefault("otlp")
-        String exporter();
+        Exporter exporter();
+
+        enum Exporter {
+            OTLP, ZIPKIN
+        }
 
         @WithDefault("http://localhost:9411/api/v2/spans")
         String zipkinEndpoint();

@@ -82,8 +82,9 @@ public class InboxProcessor {
      * are dead-lettered one by one as always. If the batch's transaction fails, for a bad reference in
      * one event or a passing fault, the batch is applied again event by event, each with its own
      * retries, so that one bad event never takes good ones down with it. The records are acked only
-     * after their dead letters are written. Each event has its own span from here to its commit or
-     * dead letter, current while it is prepared and applied, so that its SQL is traced under it.
+     * after their dead letters are written. Each event has its own span, current while it is
+     * prepared and applied so that its SQL is traced under it, from its poll to the commit that
+     * applied it (the batch's, or its own when applied one by one) or its dead letter.
      */
     public CompletionStage<Void> processBatch(KafkaRecordBatch<String, byte[]> batch, Map<String, EventHandler> handlers) {
         List<KafkaRecord<String, byte[]>> records = batch.getRecords();
@@ -94,10 +95,10 @@ public class InboxProcessor {
         Timer.Sample sample = Timer.start(registry);
         List<CompletionStage<Void>> deadLetters = new ArrayList<>();
         List<Routed> valid = new ArrayList<>(records.size());
-        for (KafkaRecord<String, byte[]> record : records) {
-            route(topic, record, handlers, valid, deadLetters);
-        }
         try {
+            for (KafkaRecord<String, byte[]> record : records) {
+                route(topic, record, handlers, valid, deadLetters);
+            }
             boolean allPrepared = prepareAll(valid, deadLetters);
             if (allPrepared) {
                 applyTogetherWaitingOutOutages(topic, valid);
@@ -114,7 +115,7 @@ public class InboxProcessor {
             }
         } finally {
             sample.stop(registry.timer("events.batch.processing", "topic", topic));
-            valid.forEach(routed -> routed.span().end());
+            valid.forEach(routed -> EventTracing.end(routed.span()));
         }
         // Whatever came of it, the batch is through: the database and the services it needed answered.
         outages.over(topic);
@@ -132,7 +133,7 @@ public class InboxProcessor {
     private boolean prepareAll(List<Routed> valid, List<CompletionStage<Void>> deadLetters) {
         for (int i = 0; i < valid.size(); i++) {
             Routed routed = valid.get(i);
-            try (Scope scope = routed.span().makeCurrent()) {
+            try (Scope scope = EventTracing.activate(routed.span())) {
                 valid.set(i, routed.prepared(routed.handler().prepare(routed.event())));
             } catch (InvalidEventException e) {
                 deadLetters.add(deadLetter(routed.record(), routed.span(), e));
@@ -159,6 +160,7 @@ public class InboxProcessor {
             } catch (WaitInterrupted interrupted) {
                 return false;
             }
+            EventTracing.end(routed.span());
         }
         return true;
     }
@@ -244,7 +246,7 @@ public class InboxProcessor {
             for (Routed routed : valid) {
                 // remove: an id repeated inside the batch applies once, at its first place.
                 if (firstSeen.remove(routed.event().id())) {
-                    try (Scope scope = routed.span().makeCurrent()) {
+                    try (Scope scope = EventTracing.activate(routed.span())) {
                         routed.prepared().handle(routed.event());
                         count++;
                         // One event's entities at a time: every query auto-flushes, and a flush
@@ -299,7 +301,7 @@ public class InboxProcessor {
         EventTracing.deadLettered(span, e.getMessage());
         registry.counter("events.dead.lettered", "topic", record.getTopic()).increment();
         consumed(record.getTopic(), "dead_lettered", 1);
-        try (Scope scope = span.makeCurrent()) { // the log line names the event's trace
+        try (Scope scope = EventTracing.activate(span)) { // the log line names the event's trace
             LOG.warnf("Dead-lettering %s-%d@%d: %s", record.getTopic(), record.getPartition(), record.getOffset(), e.getMessage());
         }
         return message.nack(e);
@@ -322,7 +324,7 @@ public class InboxProcessor {
         EventHandler prepared = routed.prepared();
         int outage = 0;
         for (int attempt = 1; ; attempt++) {
-            try (Scope scope = routed.span().makeCurrent()) {
+            try (Scope scope = EventTracing.activate(routed.span())) {
                 if (prepared == null) {
                     prepared = handler.prepare(event); // outside the transaction, as in the batch
                 }
@@ -353,18 +355,22 @@ public class InboxProcessor {
                 if (isOutage(e)) {
                     // Not the event's fault, and not one of its attempts: wait for as long as it lasts.
                     attempt--;
-                    waitOut(topic, ++outage, e);
+                    try (Scope scope = EventTracing.activate(routed.span())) {
+                        waitOut(topic, ++outage, e);
+                    }
                     continue;
                 }
                 outage = 0;
                 outages.over(topic);
                 if (attempt >= maxAttempts) {
                     String reason = "processing failed " + attempt + " times; last error: " + Causes.describe(e);
-                    recordFailure(event, handler, reason);
+                    try (Scope scope = EventTracing.activate(routed.span())) {
+                        recordFailure(event, handler, reason);
+                    }
                     throw new InvalidEventException(reason);
                 }
                 Duration backoff = Backoff.after(attempt, initialBackoff, maxBackoff);
-                try (Scope scope = routed.span().makeCurrent()) {
+                try (Scope scope = EventTracing.activate(routed.span())) {
                     LOG.warnf("Event %s on %s failed (attempt %d of %d), retrying in %s: %s",
                             event.id(), topic, attempt, maxAttempts, backoff, Causes.describe(e));
                 }

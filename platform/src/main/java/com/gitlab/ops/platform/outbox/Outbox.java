@@ -79,7 +79,8 @@ public class Outbox {
     /**
      * Publishes one event per row of a query, in the caller's transaction, for set-based jobs that
      * write their changes with {@code INSERT ... SELECT}: the envelopes are built in the database,
-     * the same as {@link #publish}'s, and each in the caller's trace.
+     * the same as {@link #publish}'s. They store no trace context: a job's million events under one
+     * request's span would be one trace of millions of spans; each is sent in a trace of its own.
      *
      * @param with       the statement's leading {@code WITH} clause (it may hold the job's own
      *                   data-modifying CTEs, which PostgreSQL allows only at the top level), or ""
@@ -90,23 +91,20 @@ public class Outbox {
     @Transactional(Transactional.TxType.MANDATORY)
     public int publishAll(String with, String topic, String type, String rows, Map<String, Object> parameters) {
         OffsetDateTime now = Timestamps.now(clock);
-        TraceContext trace = tracing.current();
         Query insert = em.createNativeQuery(with + "\n" + """
-                INSERT INTO outbox_event (event_id, topic, message_key, event_type, envelope, created_at, traceparent, tracestate)
+                INSERT INTO outbox_event (event_id, topic, message_key, event_type, envelope, created_at)
                 SELECT e.id, :outbox_topic, e.message_key, :outbox_type,
                        json_build_object('specversion', :outbox_specversion, 'id', e.id, 'source', :outbox_source,
                                          'type', :outbox_type, 'time', :outbox_time,
                                          'datacontenttype', 'application/json', 'data', e.data)::text,
-                       :outbox_created_at, CAST(:outbox_traceparent AS text), CAST(:outbox_tracestate AS text)
+                       :outbox_created_at
                 FROM (SELECT gen_random_uuid() AS id, r.message_key, r.data FROM (%s) AS r (message_key, data)) AS e""".formatted(rows))
                 .setParameter("outbox_topic", topic)
                 .setParameter("outbox_type", type)
                 .setParameter("outbox_specversion", CloudEvent.SPEC_VERSION)
                 .setParameter("outbox_source", source)
                 .setParameter("outbox_time", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(now))
-                .setParameter("outbox_created_at", now)
-                .setParameter("outbox_traceparent", trace.traceparent())
-                .setParameter("outbox_tracestate", trace.tracestate());
+                .setParameter("outbox_created_at", now);
         parameters.forEach(insert::setParameter);
         int written = insert.executeUpdate();
         if (written > 0) {

@@ -152,24 +152,32 @@ public class OutboxRelay {
         }
     }
 
-    /** Sends one event in the trace of the change that wrote it: its span ends when the broker has it. */
+    /**
+     * Sends one event in the trace of the change that wrote it. Its span starts when the send does
+     * and ends when the broker has the record, or when the relay stops waiting for it (a failed
+     * neighbour, the send timeout: the producer may still deliver it, and the next run sends it again).
+     */
     private Uni<Void> send(OutboxEvent event) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add("content-type", CloudEvent.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
-        Span span = tracing.startPublishing(event.topic, event.messageKey, event.eventId.toString(), event.eventType,
-                new TraceContext(event.traceparent, event.tracestate), headers);
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(event.topic)
-                .withKey(event.messageKey)
-                .withHeaders(headers)
-                .build();
-        return emitter.sendMessage(Message.of(event.envelope.getBytes(StandardCharsets.UTF_8)).addMetadata(metadata))
-                .onItemOrFailure().invoke((sent, failure) -> {
-                    if (failure != null) {
-                        span.recordException(failure);
-                        span.setStatus(StatusCode.ERROR, "not sent: " + failure.getMessage());
-                    }
-                    span.end();
-                });
+        return Uni.createFrom().deferred(() -> {
+            RecordHeaders headers = new RecordHeaders();
+            headers.add("content-type", CloudEvent.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+            Span span = tracing.startPublishing(event.topic, event.messageKey, event.eventId.toString(), event.eventType,
+                    new TraceContext(event.traceparent, event.tracestate), headers);
+            OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                    .withTopic(event.topic)
+                    .withKey(event.messageKey)
+                    .withHeaders(headers)
+                    .build();
+            return emitter.sendMessage(Message.of(event.envelope.getBytes(StandardCharsets.UTF_8)).addMetadata(metadata))
+                    .onTermination().invoke((sent, failure, cancelled) -> {
+                        if (failure != null) {
+                            span.recordException(failure);
+                            span.setStatus(StatusCode.ERROR, "not sent: " + failure.getMessage());
+                        } else if (cancelled) {
+                            span.setStatus(StatusCode.ERROR, "not confirmed by the broker before the relay stopped waiting");
+                        }
+                        span.end();
+                    });
+        });
     }
 }

@@ -12,9 +12,11 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
+import io.opentelemetry.sdk.trace.ReadableSpan;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -31,8 +33,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * per relayed event whose context goes out in its {@code traceparent} header.
  *
  * <p>The connector's own tracing is off ({@code tracing-enabled=false}): it would trace the polled
- * batch, not the events, and write its own {@code traceparent} over the one the relay sets. With the
- * SDK disabled every call here is a no-op on invalid spans, and nothing is stored or sent.
+ * batch, not the events, and append a second {@code traceparent} after the one the relay sets (and
+ * after a dead letter's original). With tracing off every call here is OpenTelemetry's no-op on
+ * invalid spans: nothing is made current, stored or sent.
  */
 @ApplicationScoped
 public class EventTracing {
@@ -99,6 +102,21 @@ public class EventTracing {
         return started;
     }
 
+    /**
+     * Makes the span current (its SQL and HTTP calls are its children, log lines name it); nothing
+     * for an invalid span, so that tracing off writes no all-zero ids into the logs.
+     */
+    public static Scope activate(Span span) {
+        return span.getSpanContext().isValid() ? span.makeCurrent() : Scope.noop();
+    }
+
+    /** Ends the span unless it has ended already (a batch's events may end one by one, or together). */
+    public static void end(Span span) {
+        if (!(span instanceof ReadableSpan readable) || !readable.hasEnded()) {
+            span.end();
+        }
+    }
+
     /** Marks an event's span as dead-lettered, with the reason its dead letter carries. */
     public static void deadLettered(Span span, String reason) {
         span.setAttribute(DEAD_LETTER_REASON, reason);
@@ -146,7 +164,7 @@ public class EventTracing {
     private static final TextMapGetter<Headers> KAFKA_HEADERS = new TextMapGetter<>() {
         @Override
         public Iterable<String> keys(Headers headers) {
-            return StreamSupport.stream(headers.spliterator(), false).map(Header::key).toList();
+            return headers == null ? List.of() : StreamSupport.stream(headers.spliterator(), false).map(Header::key).toList();
         }
 
         @Override

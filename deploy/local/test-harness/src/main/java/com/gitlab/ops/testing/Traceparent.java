@@ -29,8 +29,16 @@ public record Traceparent(String traceId, String spanId) {
 
     /** A record carrying this context in its {@code traceparent} header, as OpenTelemetry's Kafka instrumentation sends it. */
     public ProducerRecord<String, String> on(String topic, String key, String value) {
+        return on(topic, key, value, null);
+    }
+
+    /** The same with a W3C {@code tracestate} header beside it (a vendor's entries, e.g. {@code vendor=value}). */
+    public ProducerRecord<String, String> on(String topic, String key, String value, String tracestate) {
         RecordHeaders headers = new RecordHeaders();
         headers.add("traceparent", header().getBytes(StandardCharsets.UTF_8));
+        if (tracestate != null) {
+            headers.add("tracestate", tracestate.getBytes(StandardCharsets.UTF_8));
+        }
         return new ProducerRecord<>(topic, null, key, value, headers);
     }
 
