@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -88,8 +87,7 @@ public class IidAllocator {
     }
 
     private void reserve(List<Request> batch) {
-        // Sorted (and locked in the statement's ORDER BY), so that two instances' round trips never deadlock.
-        Map<Counter, Long> asked = new TreeMap<>(InternalIdRepository.ORDER);
+        Map<Counter, Long> asked = new HashMap<>();
         for (Request r : batch) {
             asked.merge(r.counter(), (long) r.count(), Long::sum);
         }

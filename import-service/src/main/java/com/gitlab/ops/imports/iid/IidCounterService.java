@@ -48,15 +48,7 @@ public class IidCounterService {
      * for any counters, share a round trip. With {@code {"count": n}}, n consecutive numbers.
      */
     public CompletionStage<Allocated> next(Counter counter, String text) {
-        ObjectNode body = nextBody(text);
-        if (body != null) {
-            body.fieldNames().forEachRemaining(name -> {
-                if (!name.equals("count")) {
-                    throw ApiException.badRequest("unknown field '" + name + "'; the only field is count");
-                }
-            });
-        }
-        JsonNode count = body == null ? null : body.get("count");
+        JsonNode count = onlyField(nextBody(text), "count");
         if (count == null) {
             return allocator.next(counter, 1).thenApply(last -> new Allocated(last, null));
         }
@@ -65,6 +57,19 @@ public class IidCounterService {
         }
         int n = count.asInt();
         return allocator.next(counter, n).thenApply(last -> new Allocated(last, last - n + 1));
+    }
+
+    /** The body's one field (null without a body or the field); any other field is a 400 naming it. */
+    private static JsonNode onlyField(ObjectNode body, String field) {
+        if (body == null) {
+            return null;
+        }
+        body.fieldNames().forEachRemaining(name -> {
+            if (!name.equals(field)) {
+                throw ApiException.badRequest("unknown field '" + name + "'; the only field is " + field);
+            }
+        });
+        return body.get(field);
     }
 
     /**
@@ -90,14 +95,7 @@ public class IidCounterService {
     /** An imported record took this IID: the counter is raised to at least it, never lowered. */
     @Transactional(Transactional.TxType.MANDATORY)
     public LastValue track(Counter counter, ObjectNode body) {
-        if (body != null) {
-            body.fieldNames().forEachRemaining(name -> {
-                if (!name.equals("iid")) {
-                    throw ApiException.badRequest("unknown field '" + name + "'; the only field is iid");
-                }
-            });
-        }
-        JsonNode iid = body == null ? null : body.get("iid");
+        JsonNode iid = onlyField(body, "iid");
         if (iid == null || !iid.isIntegralNumber() || !iid.canConvertToLong() || iid.asLong() < 1 || iid.asLong() > IidUsage.MAX_IID) {
             throw ApiException.badRequest("send {\"iid\": n} with n an integer from 1 to " + IidUsage.MAX_IID);
         }

@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -21,17 +20,16 @@ import java.util.Map;
 @ApplicationScoped
 public class InternalIdRepository {
 
-    /** Every counter of a round trip in one statement, its rows locked in {@link #ORDER}. */
+    /**
+     * Every counter of a round trip in one statement, its rows locked in one order (the ORDER BY), so
+     * that two instances' round trips never deadlock each other.
+     */
     private static final String RESERVE_NEXT = """
             INSERT INTO internal_id (scope, scope_id, usage, last_value)
             SELECT * FROM unnest(?::varchar[], ?::bigint[], ?::varchar[], ?::bigint[]) AS r (scope, scope_id, usage, n)
             ORDER BY scope, scope_id, usage
             ON CONFLICT (scope, scope_id, usage) DO UPDATE SET last_value = internal_id.last_value + EXCLUDED.last_value
             RETURNING scope, scope_id, usage, last_value""";
-
-    /** The order rows are locked in by a statement that changes several counters. */
-    public static final Comparator<Counter> ORDER = Comparator.comparing((Counter c) -> c.scope().value())
-            .thenComparingLong(Counter::scopeId).thenComparing(Counter::usage);
 
     private final AgroalDataSource dataSource;
     private final EntityManager em;
@@ -45,7 +43,7 @@ public class InternalIdRepository {
      * Raises each counter by the numbers asked of it, all in one autocommit statement, committed
      * before it returns: the hot path of {@code next}.
      *
-     * @param asked how many consecutive numbers of each counter, in {@link #ORDER}
+     * @param asked how many consecutive numbers of each counter
      * @return each counter's last value after: the last of its numbers
      */
     public Map<Counter, Long> reserveNext(Map<Counter, Long> asked) throws SQLException {
