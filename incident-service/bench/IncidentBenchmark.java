@@ -38,7 +38,7 @@ public class IncidentBenchmark {
     public static void main(String[] args) throws Exception {
         String which = args.length > 0 ? args[0] : "";
         switch (which) {
-            case "alerts" -> alerts(args.length > 1 ? Integer.parseInt(args[1]) : 100_000, args.length > 2 ? Integer.parseInt(args[2]) : 10_000);
+            case "alerts" -> alerts(args.length > 1 ? Integer.parseInt(args[1]) : 300_000, args.length > 2 ? Integer.parseInt(args[2]) : 10_000);
             case "backfill" -> backfill(args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000);
             case "tracing" -> tracing(args.length > 1 ? Integer.parseInt(args[1]) : 100_000, args.length > 2 ? Integer.parseInt(args[2]) : 10_000);
             default -> {
@@ -50,6 +50,7 @@ public class IncidentBenchmark {
     }
 
     static void alerts(int events, int alerts) throws Exception {
+        alertThroughput(Math.min(events, 20_000), alerts); // warm-up: the JIT, the pools, the consumer group
         double[] measured = alertThroughput(events, alerts);
         double service = measured[0];
         double pgbench = pgbench(alerts);
@@ -57,7 +58,7 @@ public class IncidentBenchmark {
         System.out.printf("%-58s %10.0f events/s  (%.1f s; produced in %.1f s)%n", "incident-service, Kafka to PostgreSQL", service, measured[1],
                 measured[2]);
         System.out.printf("%-58s %10.0f tps%n", "pgbench, inbox claim + alert upsert, one event a transaction", pgbench);
-        System.out.printf("%-58s %10.2f  (target: at least 1.00)%n", "ratio", service / pgbench);
+        System.out.printf("%-58s %10.2f  (target: at least 5)%n", "ratio", service / pgbench);
     }
 
     /** Off, on, off, on: the service restarted by ./stack with or without tracing, each run beside the same baseline. */
@@ -218,9 +219,23 @@ public class IncidentBenchmark {
         return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
     }
 
+    /**
+     * Events on alerts the service is through with (applied, duplicates, dead letters), from its
+     * metrics: counting its inbox with psql every 200 ms cost a process and a scan of a table that
+     * grows with every run, on the cores being measured.
+     */
     static long applied() throws Exception {
-        return Long.parseLong(psql("incident_service", "SELECT count(*) FROM inbox_event WHERE topic = 'alerts'").trim());
+        String url = "http://127.0.0.1:" + System.getenv().getOrDefault("INCIDENT_SERVICE_PORT", "8081");
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = Pattern.compile("(?m)^events_consumed_total\\{[^}]*topic=\"alerts\"[^}]*\\} ([0-9.E+]+)$").matcher(metrics);
+        long through = 0;
+        while (m.find()) {
+            through += (long) Double.parseDouble(m.group(1));
+        }
+        return through;
     }
+
+    static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /** The same writes, one event per transaction, 8 clients, on a schema-only copy of the service's database. */
     static double pgbench(int alerts) throws Exception {

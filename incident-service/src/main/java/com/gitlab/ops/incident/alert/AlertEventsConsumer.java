@@ -1,14 +1,10 @@
 package com.gitlab.ops.incident.alert;
 
-import com.gitlab.ops.incident.incident.IncidentIidAllocator;
-import com.gitlab.ops.platform.event.CloudEvent;
-import com.gitlab.ops.platform.inbox.EventHandler;
 import com.gitlab.ops.platform.inbox.InboxProcessor;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -19,31 +15,14 @@ public class AlertEventsConsumer {
     public static final String ALERT_UPDATED = "alert.updated";
 
     private final InboxProcessor processor;
-    private final AlertSync sync;
-    private final IncidentIidAllocator iids;
-    private final EventHandler alertUpdated = new EventHandler() {
-        /** Never called: the inbox applies what {@link #prepare} gives, which took the incident's number outside the transaction. */
-        @Override
-        public void handle(CloudEvent event) {
-            throw new IllegalStateException("alert.updated is applied through prepare(): its incident number is taken before the transaction");
-        }
+    private final AlertUpdatedHandler alertUpdated;
 
-        /** An alert that creates an incident gets its number from import-service first, outside the transaction. */
-        @Override
-        public EventHandler prepare(CloudEvent event) {
-            AlertUpdated update = AlertUpdated.from(event);
-            OptionalLong iid = sync.needsNewIncident(update) ? OptionalLong.of(iids.next(update.projectId())) : OptionalLong.empty();
-            return prepared -> sync.apply(update, iid);
-        }
-    };
-
-    public AlertEventsConsumer(InboxProcessor processor, AlertSync sync, IncidentIidAllocator iids) {
+    public AlertEventsConsumer(InboxProcessor processor, AlertUpdatedHandler alertUpdated) {
         this.processor = processor;
-        this.sync = sync;
-        this.iids = iids;
+        this.alertUpdated = alertUpdated;
     }
 
-    /** A polled batch at a time: busy alert storms are applied in one transaction per poll. */
+    /** A polled batch at a time: an alert storm is applied in one transaction per poll, set-based. */
     @Incoming("alerts")
     @Blocking
     public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) {

@@ -10,8 +10,14 @@ import com.gitlab.ops.platform.event.InvalidEventException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * Applies an alert's new state, whatever the flag says: the alert is stored, an incident is created
@@ -25,10 +31,50 @@ public class AlertSync {
 
     private final IncidentCreator incidents;
     private final EscalationStatusService escalations;
+    private final AlertRows rows;
 
-    public AlertSync(IncidentCreator incidents, EscalationStatusService escalations) {
+    public AlertSync(IncidentCreator incidents, EscalationStatusService escalations, AlertRows rows) {
         this.incidents = incidents;
         this.escalations = escalations;
+        this.rows = rows;
+    }
+
+    /**
+     * Applies a poll's updates of alerts that touch no incident set-based: their stored rows locked
+     * and read in one statement, each alert's updates folded in order onto its row
+     * ({@link AlertState#after}), the new states written in one statement. An alert that has an
+     * incident, or one that an update of the poll creates or links, is left with all its updates
+     * for {@link #apply}, one at a time: those change escalation statuses and publish events, per
+     * update. Alerts are independent of each other, so applying the left ones after the rest keeps
+     * every alert's order.
+     *
+     * @return the alerts it left
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Set<AlertKey> applyTogether(List<AlertUpdated> updates) {
+        Map<AlertKey, List<AlertUpdated>> byAlert = new LinkedHashMap<>();
+        Set<AlertKey> left = new HashSet<>();
+        for (AlertUpdated update : updates) {
+            byAlert.computeIfAbsent(AlertKey.of(update), key -> new ArrayList<>()).add(update);
+            if (update.createIncident() || update.incidentIid().isPresent()) {
+                left.add(AlertKey.of(update));
+            }
+        }
+        byAlert.keySet().removeAll(left);
+        Map<AlertKey, AlertState> stored = rows.lock(byAlert.keySet());
+        stored.forEach((key, state) -> {
+            if (state.incidentId() != null) {
+                left.add(key);
+                byAlert.remove(key);
+            }
+        });
+        rows.firstWithUnknownPolicy(byAlert.values().stream().flatMap(List::stream).toList()).ifPresent(update -> {
+            throw unknownPolicy(update.projectId(), update.escalationPolicyId().orElseThrow());
+        });
+        List<AlertState> changed = new ArrayList<>(byAlert.size());
+        byAlert.forEach((key, alertUpdates) -> AlertState.after(Optional.ofNullable(stored.get(key)), alertUpdates).ifPresent(changed::add));
+        rows.upsert(changed);
+        return left;
     }
 
     /**
@@ -49,8 +95,7 @@ public class AlertSync {
     public void apply(AlertUpdated update, OptionalLong incidentIid) {
         update.escalationPolicyId().ifPresent(policyId -> {
             if (EscalationPolicy.findForProject(update.projectId(), policyId).isEmpty()) {
-                throw new InvalidEventException("escalation_policy_id " + policyId + " is not an escalation policy of project "
-                        + update.projectId() + "; create it first (POST /api/projects/" + update.projectId() + "/escalation-policies)");
+                throw unknownPolicy(update.projectId(), policyId);
             }
         });
         Optional<Incident> linkTo = update.incidentIid().map(iid -> Incident.lockByIid(update.projectId(), iid)
@@ -86,5 +131,10 @@ public class AlertSync {
                         EscalationStatusService.Reason.ALERT_SYNC);
             }
         }
+    }
+
+    private static InvalidEventException unknownPolicy(long projectId, long policyId) {
+        return new InvalidEventException("escalation_policy_id " + policyId + " is not an escalation policy of project " + projectId
+                + "; create it first (POST /api/projects/" + projectId + "/escalation-policies)");
     }
 }

@@ -21,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,7 +79,8 @@ public class InboxProcessor {
 
     /**
      * Applies a polled batch: every valid event of it, in order, in one transaction, which is what
-     * makes a busy topic fast (one commit for hundreds of events instead of one each). Invalid events
+     * makes a busy topic fast (one commit for hundreds of events instead of one each), and a type's
+     * {@link BatchEventHandler} applies its runs set-based (a statement for many events). Invalid events
      * are dead-lettered one by one as always. If the batch's transaction fails, for a bad reference in
      * one event or a passing fault, the batch is applied again event by event, each with its own
      * retries, so that one bad event never takes good ones down with it. The records are acked only
@@ -242,27 +244,73 @@ public class InboxProcessor {
         }
         int applied = QuarkusTransaction.requiringNew().call(() -> {
             Set<String> firstSeen = inbox.claimAll(topic, valid.stream().map(Routed::event).toList());
-            int count = 0;
+            List<Routed> fresh = new ArrayList<>(firstSeen.size());
             for (Routed routed : valid) {
                 // remove: an id repeated inside the batch applies once, at its first place.
                 if (firstSeen.remove(routed.event().id())) {
-                    try (Scope scope = EventTracing.activate(routed.span())) {
-                        routed.prepared().handle(routed.event());
-                        count++;
-                        // One event's entities at a time: every query auto-flushes, and a flush
-                        // dirty-checks all managed entities, so a whole batch's would cost O(n²).
-                        em.flush();
-                        em.clear();
-                    } catch (RuntimeException e) {
-                        EventTracing.failed(routed.span(), e);
-                        throw e;
-                    }
+                    fresh.add(routed);
                 }
             }
-            return count;
+            for (int start = 0, end; start < fresh.size(); start = end) {
+                EventHandler handler = fresh.get(start).handler();
+                end = start + 1;
+                if (handler instanceof BatchEventHandler batchHandler) {
+                    while (end < fresh.size() && fresh.get(end).handler() == handler) {
+                        end++;
+                    }
+                    applyRun(batchHandler, fresh.subList(start, end));
+                } else {
+                    applyInBatch(fresh.get(start));
+                }
+            }
+            return fresh.size();
         });
         consumed(topic, "applied", applied);
         consumed(topic, "duplicate", valid.size() - applied);
+    }
+
+    /**
+     * A run of one type's events, set-based by its handler, then what it left one at a time. The
+     * set-based statements serve many events and are traced under the run's first event's span.
+     */
+    private void applyRun(BatchEventHandler handler, List<Routed> run) {
+        Map<PreparedEvent, Routed> routedBy = new IdentityHashMap<>(run.size() * 2);
+        List<PreparedEvent> events = new ArrayList<>(run.size());
+        for (Routed routed : run) {
+            PreparedEvent event = new PreparedEvent(routed.event(), routed.prepared());
+            routedBy.put(event, routed);
+            events.add(event);
+        }
+        List<PreparedEvent> left;
+        try (Scope scope = EventTracing.activate(run.get(0).span())) {
+            left = handler.handleAll(events);
+            em.flush();
+            em.clear();
+        } catch (RuntimeException e) {
+            EventTracing.failed(run.get(0).span(), e);
+            throw e;
+        }
+        registry.counter("events.applied.set.based", "topic", run.get(0).record().getTopic()).increment(run.size() - left.size());
+        for (PreparedEvent event : left) {
+            Routed routed = routedBy.get(event);
+            if (routed == null) {
+                throw new IllegalStateException(handler.getClass().getName() + ".handleAll left an event it was not given: " + event.event().id());
+            }
+            applyInBatch(routed);
+        }
+    }
+
+    private void applyInBatch(Routed routed) {
+        try (Scope scope = EventTracing.activate(routed.span())) {
+            routed.prepared().handle(routed.event());
+            // One event's entities at a time: every query auto-flushes, and a flush
+            // dirty-checks all managed entities, so a whole batch's would cost O(n²).
+            em.flush();
+            em.clear();
+        } catch (RuntimeException e) {
+            EventTracing.failed(routed.span(), e);
+            throw e;
+        }
     }
 
     /** Parses a record and picks its handler, adding it to {@code valid}, or dead-letters it. */

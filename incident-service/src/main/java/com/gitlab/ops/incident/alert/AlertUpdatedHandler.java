@@ -1,0 +1,71 @@
+package com.gitlab.ops.incident.alert;
+
+import com.gitlab.ops.incident.incident.IncidentIidAllocator;
+import com.gitlab.ops.platform.event.CloudEvent;
+import com.gitlab.ops.platform.inbox.BatchEventHandler;
+import com.gitlab.ops.platform.inbox.EventHandler;
+import com.gitlab.ops.platform.inbox.PreparedEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * {@code alert.updated}: prepared one by one (an alert that creates an incident gets its number from
+ * import-service there, outside the transaction), applied a poll's run at a time, set-based for the
+ * alerts that touch no incident ({@link AlertSync#applyTogether}).
+ */
+@ApplicationScoped
+public class AlertUpdatedHandler implements BatchEventHandler {
+
+    private final AlertSync sync;
+    private final IncidentIidAllocator iids;
+
+    public AlertUpdatedHandler(AlertSync sync, IncidentIidAllocator iids) {
+        this.sync = sync;
+        this.iids = iids;
+    }
+
+    /** Never called: the inbox applies what {@link #prepare} gives, which took the incident's number outside the transaction. */
+    @Override
+    public void handle(CloudEvent event) {
+        throw new IllegalStateException("alert.updated is applied through prepare(): its incident number is taken before the transaction");
+    }
+
+    @Override
+    public EventHandler prepare(CloudEvent event) {
+        AlertUpdated update = AlertUpdated.from(event);
+        OptionalLong iid = sync.needsNewIncident(update) ? OptionalLong.of(iids.next(update.projectId())) : OptionalLong.empty();
+        return new Prepared(update, iid);
+    }
+
+    @Override
+    public List<PreparedEvent> handleAll(List<PreparedEvent> run) {
+        Set<AlertKey> left = sync.applyTogether(run.stream().map(event -> prepared(event).update).toList());
+        return run.stream().filter(event -> left.contains(AlertKey.of(prepared(event).update))).toList();
+    }
+
+    private static Prepared prepared(PreparedEvent event) {
+        if (event.handler() instanceof Prepared prepared) {
+            return prepared;
+        }
+        throw new IllegalStateException("alert.updated " + event.event().id() + " was not prepared by " + AlertUpdatedHandler.class.getName());
+    }
+
+    /** An update, validated, with the number of the incident it creates if it does. */
+    private final class Prepared implements EventHandler {
+
+        private final AlertUpdated update;
+        private final OptionalLong incidentIid;
+
+        Prepared(AlertUpdated update, OptionalLong incidentIid) {
+            this.update = update;
+            this.incidentIid = incidentIid;
+        }
+
+        @Override
+        public void handle(CloudEvent event) {
+            sync.apply(update, incidentIid);
+        }
+    }
+}

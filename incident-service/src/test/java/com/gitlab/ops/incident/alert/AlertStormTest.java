@@ -1,0 +1,155 @@
+package com.gitlab.ops.incident.alert;
+
+import static com.gitlab.ops.incident.IncidentServiceTestSupport.WAIT;
+import static com.gitlab.ops.testing.KafkaRecords.header;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.gitlab.ops.incident.IncidentServiceTestSupport;
+import com.gitlab.ops.testing.CloudEvents;
+import com.gitlab.ops.testing.ImportServiceResource;
+import com.gitlab.ops.testing.KafkaBrokerResource;
+import com.gitlab.ops.testing.KafkaRecords;
+import com.gitlab.ops.testing.PostgresDatabaseResource;
+import com.gitlab.ops.testing.PrometheusText;
+import com.gitlab.ops.testing.UnleashServerResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kafka.InjectKafkaCompanion;
+import io.restassured.path.json.JsonPath;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A storm of alert.updated sent at once, so that polls bring many events together: the set-based
+ * path applies them as one at a time would, leaves alerts with incidents to the one-at-a-time path,
+ * and one bad event among them is dead-lettered alone.
+ */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, initArgs = @ResourceArg(name = "topics", value = "alerts,alerts.dlq"))
+@WithTestResource(ImportServiceResource.class)
+@WithTestResource(value = PostgresDatabaseResource.class, initArgs = @ResourceArg(name = "purpose", value = "incident"))
+@WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "incident_escalations"))
+class AlertStormTest {
+
+    private static final Instant T = Instant.parse("2026-11-21T10:00:00Z");
+    private static final int ALERTS = 50;
+
+    @InjectKafkaCompanion
+    KafkaCompanion kafka;
+
+    private final List<ProducerRecord<String, String>> storm = new ArrayList<>();
+
+    private String add(long project, long alert, String status, int second, Map<String, Object> extra) {
+        Map<String, Object> data = new HashMap<>(Map.of("project_id", project, "alert_iid", alert, "title", status + " " + second,
+                "status", status, "updated_at", T.plusSeconds(second).toString()));
+        data.putAll(extra);
+        String id = CloudEvents.newId();
+        storm.add(new ProducerRecord<>("alerts", Long.toString(project), CloudEvents.envelope(id, "alert.updated", data)));
+        return id;
+    }
+
+    /** Sends the storm in one go and waits until the consumer is through with all of it. */
+    private void send() {
+        double before = consumed();
+        kafka.produceStrings().fromRecords(storm).awaitCompletion();
+        await().atMost(WAIT).until(() -> consumed() - before == storm.size());
+    }
+
+    @Test
+    void aStormIsAppliedTogetherAsOneUpdateAtATimeWouldApplyIt() {
+        long project = IncidentServiceTestSupport.newProject();
+        double together = setBased();
+        for (int alert = 1; alert <= ALERTS; alert++) {
+            // Out of order: the newest comes second, an older one after it changes nothing, an equally old one neither.
+            add(project, alert, "triggered", 1, Map.of("created_at", T.minusSeconds(60).toString()));
+            add(project, alert, "acknowledged", 3, Map.of());
+            add(project, alert, "triggered", 2, Map.of("created_at", T.minusSeconds(3600).toString()));
+            add(project, alert, "resolved", 3, Map.of());
+        }
+        send();
+
+        for (int alert = 1; alert <= ALERTS; alert++) {
+            JsonPath view = given().get("/api/projects/{p}/alerts/{a}", project, alert).then().statusCode(200).extract().jsonPath();
+            assertEquals("acknowledged", view.getString("status"), "alert " + alert);
+            assertEquals("acknowledged 3", view.getString("title"), "alert " + alert);
+            assertEquals(T.plusSeconds(3), OffsetDateTime.parse(view.getString("updated_at")).toInstant(), "alert " + alert);
+            assertEquals(T.minusSeconds(60), OffsetDateTime.parse(view.getString("created_at")).toInstant(),
+                    "alert " + alert + ": created when the first update said, not the stale one's earlier time");
+        }
+        assertTrue(setBased() - together > ALERTS, "most of the storm was applied set-based: " + (setBased() - together));
+    }
+
+    @Test
+    void anUnknownPolicyInAStormIsDeadLetteredAloneAndTheRestApplies() {
+        long project = IncidentServiceTestSupport.newProject();
+        for (int alert = 1; alert <= ALERTS; alert++) {
+            add(project, alert, "triggered", 1, Map.of());
+        }
+        String bad = add(project, ALERTS + 1, "triggered", 1, Map.of("escalation_policy_id", 987654321));
+        for (int alert = 1; alert <= ALERTS; alert++) {
+            add(project, alert, "resolved", 2, Map.of());
+        }
+        send();
+
+        ConsumerRecord<String, String> dead = KafkaRecords.awaitFirst(kafka, "alerts.dlq", WAIT, r -> r.value() != null && r.value().contains(bad));
+        assertEquals("escalation_policy_id 987654321 is not an escalation policy of project " + project
+                + "; create it first (POST /api/projects/" + project + "/escalation-policies)", header(dead, "dead-letter-reason"));
+        for (int alert = 1; alert <= ALERTS; alert++) {
+            given().get("/api/projects/{p}/alerts/{a}", project, alert).then().statusCode(200)
+                    .body("status", org.hamcrest.Matchers.equalTo("resolved"));
+        }
+        given().get("/api/projects/{p}/alerts/{a}", project, ALERTS + 1).then().statusCode(404);
+    }
+
+    @Test
+    void anAlertWithAnIncidentInAStormIsAppliedOneUpdateAtATime() {
+        IncidentServiceTestSupport.flagOn();
+        long project = IncidentServiceTestSupport.newProject();
+        long incident = IncidentServiceTestSupport.createIncident(project);
+        for (int alert = 1; alert <= ALERTS; alert++) {
+            add(project, alert, "triggered", 1, Map.of());
+        }
+        add(project, 1001, "triggered", 1, Map.of("create_incident", true));
+        add(project, 1002, "triggered", 1, Map.of("incident_iid", incident));
+        for (int alert = 1; alert <= ALERTS; alert++) {
+            add(project, alert, "acknowledged", 2, Map.of());
+        }
+        add(project, 1001, "acknowledged", 2, Map.of());
+        add(project, 1002, "resolved", 2, Map.of());
+        send();
+
+        long created = given().get("/api/projects/{p}/alerts/1001", project).then().statusCode(200).extract().jsonPath().getLong("incident_iid");
+        assertEquals("acknowledged", IncidentServiceTestSupport.incident(project, created).getString("escalation_status.status"));
+        assertEquals(incident, given().get("/api/projects/{p}/alerts/1002", project).then().extract().jsonPath().getLong("incident_iid"));
+        assertEquals("resolved", IncidentServiceTestSupport.incident(project, incident).getString("escalation_status.status"));
+        for (int alert = 1; alert <= ALERTS; alert++) {
+            given().get("/api/projects/{p}/alerts/{a}", project, alert).then().statusCode(200)
+                    .body("status", org.hamcrest.Matchers.equalTo("acknowledged")).body("incident_iid", org.hamcrest.Matchers.nullValue());
+        }
+    }
+
+    /** Every event the consumer is through with: applied, skipped as a duplicate or dead-lettered. */
+    private static double consumed() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return java.util.stream.Stream.of("applied", "duplicate", "dead_lettered")
+                .mapToDouble(outcome -> PrometheusText.value(metrics, "events_consumed_total{outcome=\"" + outcome + "\",topic=\"alerts\"}"))
+                .sum();
+    }
+
+    private static double setBased() {
+        return PrometheusText.value(given().get("/q/metrics").then().statusCode(200).extract().asString(),
+                "events_applied_set_based_total{topic=\"alerts\"}");
+    }
+}
