@@ -39,10 +39,12 @@ public class IncidentBenchmark {
         String which = args.length > 0 ? args[0] : "";
         switch (which) {
             case "alerts" -> alerts(args.length > 1 ? Integer.parseInt(args[1]) : 300_000, args.length > 2 ? Integer.parseInt(args[2]) : 10_000);
+            case "incidents" -> incidents(args.length > 1 ? Integer.parseInt(args[1]) : 30_000);
             case "backfill" -> backfill(args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000);
             case "tracing" -> tracing(args.length > 1 ? Integer.parseInt(args[1]) : 100_000, args.length > 2 ? Integer.parseInt(args[2]) : 10_000);
             default -> {
-                System.err.println("usage: java incident-service/bench/IncidentBenchmark.java alerts [events] [alerts] | backfill [incidents]"
+                System.err.println("usage: java incident-service/bench/IncidentBenchmark.java alerts [events] [alerts] | incidents [alerts]"
+                        + " | backfill [incidents]"
                         + " | tracing [events] [alerts]");
                 System.exit(2);
             }
@@ -59,6 +61,23 @@ public class IncidentBenchmark {
                 measured[2]);
         System.out.printf("%-58s %10.0f tps%n", "pgbench, inbox claim + alert upsert, one event a transaction", pgbench);
         System.out.printf("%-58s %10.2f  (target: at least 5)%n", "ratio", service / pgbench);
+    }
+
+    /**
+     * Alerts that each create an incident: a new alert per event with create_incident, so each
+     * takes a number from import-service, creates the incident and its escalation status record,
+     * and publishes the change through the outbox. Beside the same pgbench baseline.
+     */
+    static void incidents(int alerts) throws Exception {
+        alertThroughput(Math.min(alerts, 5_000), 5_000, true); // warm-up
+        double[] measured = alertThroughput(alerts, alerts, true);
+        double pgbench = pgbench(alerts);
+        System.out.printf("alert.updated creating an incident each, %d alerts over 100 projects, %d cores%n%n", alerts,
+                Runtime.getRuntime().availableProcessors());
+        System.out.printf("%-58s %10.0f events/s  (%.1f s; produced in %.1f s)%n", "incident-service, Kafka to PostgreSQL", measured[0], measured[1],
+                measured[2]);
+        System.out.printf("%-58s %10.0f tps%n", "pgbench, inbox claim + alert upsert, one event a transaction", pgbench);
+        System.out.printf("%-58s %10.2f  (target: at least 1)%n", "ratio", measured[0] / pgbench);
     }
 
     /** Off, on, off, on: the service restarted by ./stack with or without tracing, each run beside the same baseline. */
@@ -97,6 +116,11 @@ public class IncidentBenchmark {
 
     /** @return events a second, the seconds taken, the seconds producing took */
     static double[] alertThroughput(int events, int alerts) throws Exception {
+        return alertThroughput(events, alerts, false);
+    }
+
+    /** @return events a second, the seconds taken, the seconds producing took */
+    static double[] alertThroughput(int events, int alerts, boolean createIncidents) throws Exception {
         String bootstrap = System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
         long project = 9_000_000 + System.currentTimeMillis() % 1_000_000 * 100;
 
@@ -107,9 +131,10 @@ public class IncidentBenchmark {
             long p = project + alert % 100;
             lines.append(p).append('\t').append(String.format(
                     "{\"specversion\":\"1.0\",\"id\":\"%s\",\"source\":\"/bench\",\"type\":\"alert.updated\",\"time\":\"2026-11-21T10:00:00Z\","
-                            + "\"data\":{\"project_id\":%d,\"alert_iid\":%d,\"title\":\"Alert %d\",\"status\":\"%s\",\"updated_at\":\"%s\"}}",
+                            + "\"data\":{\"project_id\":%d,\"alert_iid\":%d,\"title\":\"Alert %d\",\"status\":\"%s\",\"updated_at\":\"%s\"%s}}",
                     UUID.randomUUID(), p, alert, alert, i % 2 == 0 ? "triggered" : "acknowledged",
-                    java.time.Instant.parse("2026-11-21T00:00:00Z").plusMillis(i).toString())).append('\n');
+                    java.time.Instant.parse("2026-11-21T00:00:00Z").plusMillis(i).toString(),
+                    createIncidents ? ",\"create_incident\":true" : "")).append('\n');
         }
         Files.writeString(file, lines);
 

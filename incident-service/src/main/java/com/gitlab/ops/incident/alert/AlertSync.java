@@ -7,10 +7,12 @@ import com.gitlab.ops.incident.incident.Incident;
 import com.gitlab.ops.incident.incident.IncidentCreator;
 import com.gitlab.ops.incident.policy.EscalationPolicy;
 import com.gitlab.ops.platform.event.InvalidEventException;
+import com.gitlab.ops.platform.tracing.TraceContext;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,27 +41,37 @@ public class AlertSync {
         this.rows = rows;
     }
 
+    /** An update of a poll, the number of the incident it creates if it does, and the trace of its event. */
+    public record Incoming(AlertUpdated update, OptionalLong incidentIid, TraceContext trace) {
+    }
+
     /**
-     * Applies a poll's updates of alerts that touch no incident set-based: their stored rows locked
-     * and read in one statement, each alert's updates folded in order onto its row
-     * ({@link AlertState#after}), the new states written in one statement. An alert that has an
-     * incident, or one that an update of the poll creates or links, is left with all its updates
-     * for {@link #apply}, one at a time: those change escalation statuses and publish events, per
-     * update. Alerts are independent of each other, so applying the left ones after the rest keeps
-     * every alert's order.
+     * Applies a poll's updates set-based where one at a time would give the same: the stored rows of
+     * its alerts locked and read in one statement, each alert's updates folded in order onto its row
+     * ({@link AlertState#after}), the new states written in one statement; and an alert's one update
+     * of the poll that creates its incident creates it with the others', in one statement each for
+     * the incidents, the links, the records, the escalations and the events. An alert that has an
+     * incident, is linked to one, or creates one among other updates of the poll, is left with all
+     * its updates for {@link #apply}, one at a time: those change escalation statuses and publish
+     * events per update. Alerts are independent of each other, so applying the left ones after the
+     * rest keeps every alert's order.
      *
      * @return the alerts it left
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public Set<AlertKey> applyTogether(List<AlertUpdated> updates) {
-        Map<AlertKey, List<AlertUpdated>> byAlert = new LinkedHashMap<>();
-        Set<AlertKey> left = new HashSet<>();
-        for (AlertUpdated update : updates) {
-            byAlert.computeIfAbsent(AlertKey.of(update), key -> new ArrayList<>()).add(update);
-            if (update.createIncident() || update.incidentIid().isPresent()) {
-                left.add(AlertKey.of(update));
-            }
+    public Set<AlertKey> applyTogether(List<Incoming> updates) {
+        Map<AlertKey, List<Incoming>> byAlert = new LinkedHashMap<>();
+        for (Incoming incoming : updates) {
+            byAlert.computeIfAbsent(AlertKey.of(incoming.update()), key -> new ArrayList<>()).add(incoming);
         }
+        Set<AlertKey> left = new HashSet<>();
+        byAlert.forEach((key, alertUpdates) -> {
+            boolean links = alertUpdates.stream().anyMatch(incoming -> incoming.update().incidentIid().isPresent());
+            boolean creates = alertUpdates.stream().anyMatch(incoming -> incoming.update().createIncident());
+            if (links || creates && (alertUpdates.size() > 1 || alertUpdates.get(0).incidentIid().isEmpty())) {
+                left.add(key);
+            }
+        });
         byAlert.keySet().removeAll(left);
         Map<AlertKey, AlertState> stored = rows.lock(byAlert.keySet());
         stored.forEach((key, state) -> {
@@ -68,12 +80,33 @@ public class AlertSync {
                 byAlert.remove(key);
             }
         });
-        rows.firstWithUnknownPolicy(byAlert.values().stream().flatMap(List::stream).toList()).ifPresent(update -> {
+        rows.firstWithUnknownPolicy(byAlert.values().stream().flatMap(List::stream).map(Incoming::update).toList()).ifPresent(update -> {
             throw unknownPolicy(update.projectId(), update.escalationPolicyId().orElseThrow());
         });
-        List<AlertState> changed = new ArrayList<>(byAlert.size());
-        byAlert.forEach((key, alertUpdates) -> AlertState.after(Optional.ofNullable(stored.get(key)), alertUpdates).ifPresent(changed::add));
-        rows.upsert(changed);
+
+        Map<AlertKey, AlertState> changed = new LinkedHashMap<>();
+        byAlert.forEach((key, alertUpdates) -> AlertState.after(Optional.ofNullable(stored.get(key)),
+                alertUpdates.stream().map(Incoming::update).toList()).ifPresent(state -> changed.put(key, state)));
+        Map<AlertKey, Long> written = rows.upsert(changed.values());
+
+        // What is left of the creating ones: a stale update stores nothing and creates nothing.
+        List<Incoming> creating = byAlert.values().stream().map(alertUpdates -> alertUpdates.get(0))
+                .filter(incoming -> incoming.update().createIncident() && written.containsKey(AlertKey.of(incoming.update()))).toList();
+        List<Long> incidentIds = incidents.createAll(creating.stream().map(incoming -> new IncidentCreator.NewIncident(
+                incoming.update().projectId(), incoming.incidentIid().orElseThrow(), changed.get(AlertKey.of(incoming.update())).projectPath(),
+                incoming.update().title(), incoming.update().severity())).toList());
+        Map<Long, Long> links = new HashMap<>(creating.size() * 2);
+        List<EscalationStatusService.FromAlert> records = new ArrayList<>(creating.size());
+        for (int i = 0; i < creating.size(); i++) {
+            Incoming incoming = creating.get(i);
+            AlertState alert = changed.get(AlertKey.of(incoming.update()));
+            links.put(written.get(alert.key()), incidentIds.get(i));
+            records.add(new EscalationStatusService.FromAlert(incidentIds.get(i), alert.key().projectId(), incoming.incidentIid().orElseThrow(),
+                    alert.key().iid(), EscalationChange.fromAlert(EscalationStatusName.ofName(alert.status()).orElseThrow(), alert.policyId(),
+                            alert.createdAt()), incoming.trace()));
+        }
+        rows.link(links);
+        escalations.createFromAlerts(records);
         return left;
     }
 
@@ -83,11 +116,23 @@ public class AlertSync {
      * then (an earlier event of the batch created it): the number is then left unused, a gap.
      */
     public boolean needsNewIncident(AlertUpdated update) {
-        if (!update.createIncident() || update.incidentIid().isPresent()) {
-            return false;
+        return !needingNewIncidents(List.of(update)).isEmpty();
+    }
+
+    /**
+     * Of these updates, the ones that would create an incident (see {@link #needsNewIncident}), asked
+     * for all of them in one query.
+     */
+    public List<AlertUpdated> needingNewIncidents(List<AlertUpdated> updates) {
+        List<AlertUpdated> asking = updates.stream().filter(update -> update.createIncident() && update.incidentIid().isEmpty()).toList();
+        if (asking.isEmpty()) {
+            return List.of();
         }
-        return QuarkusTransaction.requiringNew().call(() -> Alert.findByIid(update.projectId(), update.alertIid())
-                .map(alert -> alert.incident == null).orElse(true));
+        Map<AlertKey, AlertState> stored = QuarkusTransaction.requiringNew().call(() -> rows.read(asking.stream().map(AlertKey::of).toList()));
+        return asking.stream().filter(update -> {
+            AlertState alert = stored.get(AlertKey.of(update));
+            return alert == null || alert.incidentId() == null;
+        }).toList();
     }
 
     /** @param incidentIid the number for an incident this update creates, taken before the transaction */

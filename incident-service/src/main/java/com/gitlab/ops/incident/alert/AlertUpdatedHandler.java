@@ -6,8 +6,13 @@ import com.gitlab.ops.platform.inbox.BatchEventHandler;
 import com.gitlab.ops.platform.inbox.EventHandler;
 import com.gitlab.ops.platform.inbox.PreparedEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.PrimitiveIterator;
 import java.util.Set;
 
 /**
@@ -39,9 +44,28 @@ public class AlertUpdatedHandler implements BatchEventHandler {
         return new Prepared(update, iid);
     }
 
+    /**
+     * A run's incident numbers at once: one query for which of its alerts need one, one request to
+     * import-service per project for all of that project's. Every update that would create an
+     * incident gets a number, as one at a time would; one left unused (the alert's incident was
+     * created by an earlier update of the run) is a gap.
+     */
+    @Override
+    public List<EventHandler> prepareAll(List<CloudEvent> run) {
+        List<AlertUpdated> updates = run.stream().map(AlertUpdated::from).toList();
+        Set<AlertUpdated> needing = Collections.newSetFromMap(new IdentityHashMap<>());
+        needing.addAll(sync.needingNewIncidents(updates));
+        Map<Long, Integer> wanted = new HashMap<>();
+        needing.forEach(update -> wanted.merge(update.projectId(), 1, Integer::sum));
+        Map<Long, PrimitiveIterator.OfLong> numbers = wanted.isEmpty() ? Map.of() : iids.next(wanted);
+        return updates.stream().<EventHandler>map(update -> new Prepared(update,
+                needing.contains(update) ? OptionalLong.of(numbers.get(update.projectId()).nextLong()) : OptionalLong.empty())).toList();
+    }
+
     @Override
     public List<PreparedEvent> handleAll(List<PreparedEvent> run) {
-        Set<AlertKey> left = sync.applyTogether(run.stream().map(event -> prepared(event).update).toList());
+        Set<AlertKey> left = sync.applyTogether(run.stream()
+                .map(event -> new AlertSync.Incoming(prepared(event).update, prepared(event).incidentIid, event.trace())).toList());
         return run.stream().filter(event -> left.contains(AlertKey.of(prepared(event).update))).toList();
     }
 

@@ -4,8 +4,11 @@ import com.gitlab.ops.incident.alert.Alert;
 import com.gitlab.ops.incident.incident.Incident;
 import com.gitlab.ops.incident.paging.EscalationScheduler;
 import com.gitlab.ops.platform.outbox.Outbox;
+import com.gitlab.ops.platform.sql.SetBased;
 import com.gitlab.ops.platform.time.Timestamps;
+import com.gitlab.ops.platform.tracing.TraceContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -33,11 +36,53 @@ public class EscalationStatusService {
     private final EscalationScheduler pending;
     private final Outbox outbox;
     private final Clock clock;
+    private final EntityManager em;
 
-    public EscalationStatusService(EscalationScheduler pending, Outbox outbox, Clock clock) {
+    public EscalationStatusService(EscalationScheduler pending, Outbox outbox, Clock clock, EntityManager em) {
         this.pending = pending;
         this.outbox = outbox;
         this.clock = clock;
+        this.em = em;
+    }
+
+    /** A new incident's first record, built from the alert that created it, and the trace of the alert's event. */
+    public record FromAlert(long incidentId, long projectId, long incidentIid, long alertIid, EscalationChange change, TraceContext trace) {
+    }
+
+    /**
+     * The first records of incidents alerts just created, in one statement each for the records,
+     * their escalations and their events: what {@link #change} does for each, with
+     * {@link Reason#ALERT_SYNC}, for an incident that has no record and one alert.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void createFromAlerts(List<FromAlert> created) {
+        if (created.isEmpty()) {
+            return;
+        }
+        OffsetDateTime now = Timestamps.now(clock);
+        List<EscalationRules.Outcome> outcomes = created.stream().map(record -> EscalationRules.apply(null, record.change(), now)).toList();
+        List<Integer> all = java.util.stream.IntStream.range(0, created.size()).boxed().toList();
+        SetBased.run(em, """
+                INSERT INTO escalation_status (incident_id, status, policy_id, escalations_started_at, resolved_at, updated_at)
+                SELECT r.*, ? FROM unnest(?::bigint[], ?::smallint[], ?::bigint[], ?::timestamptz[], ?::timestamptz[])
+                                   AS r (incident_id, status, policy_id, escalations_started_at, resolved_at)""", (connection, statement) -> {
+                    statement.setObject(1, now);
+                    statement.setArray(2, SetBased.column(connection, "bigint", all, i -> created.get(i).incidentId()));
+                    statement.setArray(3, SetBased.column(connection, "smallint", all, i -> outcomes.get(i).state().status().code()));
+                    statement.setArray(4, SetBased.column(connection, "bigint", all, i -> outcomes.get(i).state().policyId()));
+                    statement.setArray(5, SetBased.times(connection, all, i -> outcomes.get(i).state().escalationsStartedAt()));
+                    statement.setArray(6, SetBased.times(connection, all, i -> outcomes.get(i).state().resolvedAt()));
+                }, statement -> statement.executeUpdate());
+        pending.startAll(all.stream().filter(i -> outcomes.get(i).startPending())
+                .map(i -> new EscalationScheduler.Start(created.get(i).incidentId(), outcomes.get(i).state().policyId(), outcomes.get(i).pendingFrom()))
+                .toList());
+        outbox.publishEach(EscalationStatusChanged.TOPIC, EscalationStatusChanged.TYPE, all.stream().map(i -> {
+            FromAlert record = created.get(i);
+            EscalationState state = outcomes.get(i).state();
+            return new Outbox.Outgoing(Long.toString(record.projectId()), new EscalationStatusChanged(record.projectId(), record.incidentIid(),
+                    state.status(), state.policyId(), state.escalationsStartedAt(), state.resolvedAt(), List.of(record.alertIid()),
+                    Reason.ALERT_SYNC.value()), record.trace());
+        }).toList());
     }
 
     /**

@@ -7,6 +7,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.temporal.ChronoUnit;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
@@ -29,12 +30,30 @@ public interface ImportServiceIids {
     record Iid(long iid) {
     }
 
+    /** How many numbers {@code next} takes at once (import-service allows 1 to 1,000). */
+    record Count(int count) {
+
+        public static final int MAX = 1000;
+    }
+
+    /** The numbers {@code next} took: {@code first} to {@code iid}, the last. */
+    record Range(long iid, long first) {
+    }
+
     @POST
     @Path("/next")
     @Timeout(value = 3, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 2, delay = 200)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS)
-    Iid next(@PathParam("projectId") long projectId);
+    Range next(@PathParam("projectId") long projectId, Count count);
+
+    /** {@link #next}, answered later: a storm asks for every project's numbers at once. */
+    @POST
+    @Path("/next")
+    @Timeout(value = 3, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 200)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS)
+    CompletionStage<Range> nextLater(@PathParam("projectId") long projectId, Count count);
 
     /** Raises the counter to at least {@code iid}. */
     @POST

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * and one bad event among them is dead-lettered alone.
  */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, initArgs = @ResourceArg(name = "topics", value = "alerts,alerts.dlq"))
+@WithTestResource(value = KafkaBrokerResource.class, initArgs = @ResourceArg(name = "topics", value = "alerts,alerts.dlq,incident-escalations"))
 @WithTestResource(ImportServiceResource.class)
 @WithTestResource(value = PostgresDatabaseResource.class, initArgs = @ResourceArg(name = "purpose", value = "incident"))
 @WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "incident_escalations"))
@@ -137,6 +137,65 @@ class AlertStormTest {
         for (int alert = 1; alert <= ALERTS; alert++) {
             given().get("/api/projects/{p}/alerts/{a}", project, alert).then().statusCode(200)
                     .body("status", org.hamcrest.Matchers.equalTo("acknowledged")).body("incident_iid", org.hamcrest.Matchers.nullValue());
+        }
+    }
+
+    @Test
+    void aStormOfAlertsCreatingIncidentsCreatesEachWithItsRecordItsEscalationsAndItsEvent() {
+        IncidentServiceTestSupport.flagOn();
+        long project = IncidentServiceTestSupport.newProject();
+        long policy = IncidentServiceTestSupport.createPolicy(project, List.of(
+                Map.of("status", "acknowledged", "elapsed_time_seconds", 60, "user_id", 1),
+                Map.of("status", "resolved", "elapsed_time_seconds", 600, "user_id", 2)));
+        double together = setBased();
+        // Created now: escalations counting from then fall due in a minute, after the test has looked at them.
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        for (int alert = 1; alert <= ALERTS; alert++) {
+            Map<String, Object> extra = new HashMap<>(Map.of("create_incident", true, "created_at", now.minusMillis(alert).toString()));
+            if (alert % 2 == 0) {
+                extra.put("escalation_policy_id", policy);
+            }
+            add(project, alert, alert % 3 == 0 ? "resolved" : "triggered", 1, extra);
+        }
+        send();
+
+        java.util.Set<Long> numbers = new java.util.HashSet<>();
+        for (int alert = 1; alert <= ALERTS; alert++) {
+            long iid = given().get("/api/projects/{p}/alerts/{a}", project, alert).then().statusCode(200).extract().jsonPath().getLong("incident_iid");
+            assertTrue(numbers.add(iid), "alert " + alert + " has an incident of its own");
+            JsonPath incident = IncidentServiceTestSupport.incident(project, iid);
+            String status = alert % 3 == 0 ? "resolved" : "triggered";
+            assertEquals(status, incident.getString("escalation_status.status"), "alert " + alert);
+            assertEquals(List.of(alert), incident.getList("alert_iids", Integer.class));
+            if (alert % 2 == 0) {
+                assertEquals(policy, incident.getLong("escalation_status.policy_id"));
+                // Escalations start where the alert was created, as GitLab's build service does.
+                assertEquals(now.minusMillis(alert), OffsetDateTime.parse(incident.getString("escalation_status.escalations_started_at")).toInstant());
+                assertEquals(status.equals("triggered") ? 2 : 0, IncidentServiceTestSupport.pendingEscalations(project, iid, "true"), "alert " + alert);
+            } else {
+                assertEquals(0, IncidentServiceTestSupport.pendingEscalations(project, iid, "true"), "alert " + alert);
+            }
+        }
+        assertTrue(setBased() - together >= ALERTS / 2.0, "the storm was applied set-based: " + (setBased() - together));
+        // One event per incident, each for its alert, each in the trace of the alert's own event.
+        try (var out = kafka.consumeStrings().fromTopics("incident-escalations")) {
+            await().atMost(WAIT).until(() -> out.getRecords().stream().filter(r -> r.key().equals(Long.toString(project))).count() >= ALERTS);
+            List<ConsumerRecord<String, String>> mine = out.getRecords().stream().filter(r -> r.key().equals(Long.toString(project))).toList();
+            assertEquals(ALERTS, mine.size());
+            java.util.Set<Integer> alerts = new java.util.HashSet<>();
+            java.util.Set<String> traces = new java.util.HashSet<>();
+            for (ConsumerRecord<String, String> record : mine) {
+                JsonPath data = new JsonPath(record.value()).setRootPath("data");
+                assertEquals("alert_sync", data.getString("reason"));
+                List<Integer> alertIids = data.getList("alert_iids", Integer.class);
+                assertEquals(1, alertIids.size());
+                alerts.add(alertIids.get(0));
+                assertEquals(given().get("/api/projects/{p}/alerts/{a}", project, alertIids.get(0)).then().extract().jsonPath().getLong("incident_iid"),
+                        data.getLong("incident_iid"));
+                traces.add(header(record, "traceparent").split("-")[1]);
+            }
+            assertEquals(ALERTS, alerts.size());
+            assertEquals(ALERTS, traces.size(), "each event continues its own alert's trace, not the first of the storm's");
         }
     }
 

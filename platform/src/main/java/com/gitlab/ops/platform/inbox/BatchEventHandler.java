@@ -1,5 +1,6 @@
 package com.gitlab.ops.platform.inbox;
 
+import com.gitlab.ops.platform.event.CloudEvent;
 import java.util.List;
 
 /**
@@ -11,6 +12,18 @@ import java.util.List;
  * is dead-lettered alone.
  */
 public interface BatchEventHandler extends EventHandler {
+
+    /**
+     * Prepares a run of this type's events together, outside any transaction: the place for one
+     * request to another service for all of them. If it throws (an invalid event among them, a
+     * failure of the other service), each event is prepared on its own by {@link #prepare}, which
+     * dead-letters the invalid one alone and waits out an outage.
+     *
+     * @return each event's handler, in the run's order
+     */
+    default List<EventHandler> prepareAll(List<CloudEvent> run) {
+        return run.stream().map(this::prepare).toList();
+    }
 
     /**
      * Applies what it can of the run together.

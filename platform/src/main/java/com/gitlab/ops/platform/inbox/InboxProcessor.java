@@ -126,28 +126,68 @@ public class InboxProcessor {
     }
 
     /**
-     * Prepares each valid event outside any transaction ({@link EventHandler#prepare}). One that can
+     * Prepares each valid event outside any transaction ({@link EventHandler#prepare}; a
+     * {@link BatchEventHandler}'s runs together, else one at a time). One that can
      * never apply is dead-lettered and left out; one whose preparation failed is left unprepared, to
      * be retried (or its outage waited out) on its own.
      *
      * @return whether every event left is prepared
      */
     private boolean prepareAll(List<Routed> valid, List<CompletionStage<Void>> deadLetters) {
-        for (int i = 0; i < valid.size(); i++) {
-            Routed routed = valid.get(i);
-            try (Scope scope = EventTracing.activate(routed.span())) {
-                valid.set(i, routed.prepared(routed.handler().prepare(routed.event())));
-            } catch (InvalidEventException e) {
-                deadLetters.add(deadLetter(routed.record(), routed.span(), e));
-                routed.span().end();
-                valid.remove(i--);
-            } catch (RuntimeException e) {
-                EventTracing.failed(routed.span(), e);
-                // The rest stay unprepared too: asking a service that just failed again for each of
-                // them would cost its timeout each; one by one, each waits the failure out.
-                LOG.debugf("Preparing event %s failed (%s); the batch is applied one by one", routed.event().id(), Causes.describe(e));
-                return false;
+        for (int start = 0; start < valid.size(); ) {
+            EventHandler handler = valid.get(start).handler();
+            int end = start + 1;
+            if (handler instanceof BatchEventHandler batchHandler) {
+                while (end < valid.size() && valid.get(end).handler() == handler) {
+                    end++;
+                }
+                if (prepareRun(batchHandler, valid.subList(start, end))) {
+                    start = end;
+                    continue;
+                }
             }
+            for (int i = start; i < end; ) {
+                Routed routed = valid.get(i);
+                try (Scope scope = EventTracing.activate(routed.span())) {
+                    EventHandler prepared = routed.handler().prepare(routed.event());
+                    valid.set(i++, routed.prepared(prepared)); // i moves on only once prepare() returned
+                } catch (InvalidEventException e) {
+                    deadLetters.add(deadLetter(routed.record(), routed.span(), e));
+                    routed.span().end();
+                    valid.remove(i);
+                    end--;
+                } catch (RuntimeException e) {
+                    EventTracing.failed(routed.span(), e);
+                    // The rest stay unprepared too: asking a service that just failed again for each of
+                    // them would cost its timeout each; one by one, each waits the failure out.
+                    LOG.debugf("Preparing event %s failed (%s); the batch is applied one by one", routed.event().id(), Causes.describe(e));
+                    return false;
+                }
+            }
+            start = end;
+        }
+        return true;
+    }
+
+    /**
+     * A run of one type's events prepared together by its handler (traced under the run's first
+     * event's span). @return false if that failed: the run is then prepared one event at a time
+     */
+    private boolean prepareRun(BatchEventHandler handler, List<Routed> run) {
+        List<EventHandler> prepared;
+        try (Scope scope = EventTracing.activate(run.get(0).span())) {
+            prepared = handler.prepareAll(run.stream().map(Routed::event).toList());
+        } catch (RuntimeException e) {
+            LOG.debugf("Preparing %d events of %s together failed (%s); preparing them one by one", run.size(), run.get(0).event().type(),
+                    Causes.describe(e));
+            return false;
+        }
+        if (prepared.size() != run.size()) {
+            throw new IllegalStateException(handler.getClass().getName() + ".prepareAll gave " + prepared.size() + " handlers for "
+                    + run.size() + " events");
+        }
+        for (int i = 0; i < run.size(); i++) {
+            run.set(i, run.get(i).prepared(prepared.get(i)));
         }
         return true;
     }
@@ -277,7 +317,7 @@ public class InboxProcessor {
         Map<PreparedEvent, Routed> routedBy = new IdentityHashMap<>(run.size() * 2);
         List<PreparedEvent> events = new ArrayList<>(run.size());
         for (Routed routed : run) {
-            PreparedEvent event = new PreparedEvent(routed.event(), routed.prepared());
+            PreparedEvent event = new PreparedEvent(routed.event(), routed.prepared(), tracing.of(routed.span()));
             routedBy.put(event, routed);
             events.add(event);
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitlab.ops.platform.config.PlatformConfig;
 import com.gitlab.ops.platform.event.CloudEvent;
+import com.gitlab.ops.platform.sql.SetBased;
 import com.gitlab.ops.platform.time.Timestamps;
 import com.gitlab.ops.platform.tracing.EventTracing;
 import com.gitlab.ops.platform.tracing.TraceContext;
@@ -15,6 +16,7 @@ import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -52,6 +54,59 @@ public class Outbox {
     public OutboxEvent publish(String topic, String key, String type, Object data) {
         OffsetDateTime now = Timestamps.now(clock); // an envelope says exactly what is stored
         UUID id = UUID.randomUUID();
+        OutboxEvent event = new OutboxEvent();
+        event.eventId = id;
+        event.topic = topic;
+        event.messageKey = key;
+        event.eventType = type;
+        event.envelope = envelope(id, type, now, data);
+        event.createdAt = now;
+        TraceContext trace = tracing.current();
+        event.traceparent = trace.traceparent();
+        event.tracestate = trace.tracestate();
+        event.persist();
+        afterCommit.run(relay::wake);
+        return event;
+    }
+
+    /** An event for {@link #publishEach}: its key, its data, and the trace context of the change that made it. */
+    public record Outgoing(String key, Object data, TraceContext trace) {
+    }
+
+    /**
+     * Records events of one type in one statement, in the caller's transaction, in the list's order:
+     * a set-based change's events, each with its own key, data and trace context, as {@link #publish}
+     * would record them one by one.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void publishEach(String topic, String type, List<Outgoing> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        OffsetDateTime now = Timestamps.now(clock);
+        List<String[]> rows = events.stream().map(event -> {
+            UUID id = UUID.randomUUID();
+            return new String[] {id.toString(), event.key(), envelope(id, type, now, event.data()), event.trace().traceparent(),
+                event.trace().tracestate()};
+        }).toList();
+        SetBased.run(em, """
+                INSERT INTO outbox_event (event_id, topic, message_key, event_type, envelope, created_at, traceparent, tracestate)
+                SELECT e.id, ?, e.message_key, ?, e.envelope, ?, e.traceparent, e.tracestate
+                FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY
+                     AS e (id, message_key, envelope, traceparent, tracestate, n)
+                ORDER BY e.n""", (connection, statement) -> {
+                    statement.setString(1, topic);
+                    statement.setString(2, type);
+                    statement.setObject(3, now);
+                    for (int column = 0; column < 5; column++) {
+                        int c = column;
+                        statement.setArray(4 + c, SetBased.column(connection, "text", rows, row -> row[c]));
+                    }
+                }, statement -> statement.executeUpdate());
+        afterCommit.run(relay::wake);
+    }
+
+    private String envelope(UUID id, String type, OffsetDateTime now, Object data) {
         ObjectNode envelope = mapper.createObjectNode()
                 .put("specversion", CloudEvent.SPEC_VERSION)
                 .put("id", id.toString())
@@ -60,20 +115,7 @@ public class Outbox {
                 .put("time", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(now))
                 .put("datacontenttype", "application/json");
         envelope.set("data", mapper.valueToTree(data));
-
-        OutboxEvent event = new OutboxEvent();
-        event.eventId = id;
-        event.topic = topic;
-        event.messageKey = key;
-        event.eventType = type;
-        event.envelope = envelope.toString();
-        event.createdAt = now;
-        TraceContext trace = tracing.current();
-        event.traceparent = trace.traceparent();
-        event.tracestate = trace.tracestate();
-        event.persist();
-        afterCommit.run(relay::wake);
-        return event;
+        return envelope.toString();
     }
 
     /**

@@ -138,6 +138,13 @@ public class EventTracing {
         return new TraceContext(carrier.get(TraceContext.TRACEPARENT), carrier.get(TraceContext.TRACESTATE));
     }
 
+    /** The span's trace context, as {@link #current} gives it while the span is current. */
+    public TraceContext of(Span span) {
+        try (Scope scope = activate(span)) {
+            return current();
+        }
+    }
+
     /**
      * Starts the span of the relay's send of one outbox event, a child of the change that wrote it
      * (or a new trace where the change was not traced), and puts its context in the record's headers.
