@@ -66,14 +66,18 @@ public class AlertRows {
                 });
     }
 
+    /** An alert row as an upsert wrote it. */
+    public record Written(long id, String projectPath, OffsetDateTime createdAt) {
+    }
+
     /**
      * Writes each alert's new state in one statement, with the same guard as {@link Alert#upsert}
      * (an older state changes nothing) for a row another writer stored meanwhile.
      *
-     * @return the ids of the alerts written
+     * @return the alerts written, as stored
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public Map<AlertKey, Long> upsert(Collection<AlertState> states) {
+    public Map<AlertKey, Written> upsert(Collection<AlertState> states) {
         if (states.isEmpty()) {
             return Map.of();
         }
@@ -87,7 +91,7 @@ public class AlertRows {
                     escalation_policy_id = EXCLUDED.escalation_policy_id, updated_at = EXCLUDED.updated_at,
                     created_at = LEAST(alert.created_at, EXCLUDED.created_at)
                 WHERE alert.updated_at < EXCLUDED.updated_at
-                RETURNING project_id, iid, id""", (connection, statement) -> {
+                RETURNING project_id, iid, id, project_path, created_at""", (connection, statement) -> {
                     statement.setArray(1, column(connection, "bigint", states, state -> state.key().projectId()));
                     statement.setArray(2, column(connection, "bigint", states, state -> state.key().iid()));
                     statement.setArray(3, column(connection, "varchar", states, AlertState::projectPath));
@@ -99,13 +103,14 @@ public class AlertRows {
                     statement.setArray(8, times(connection, states, AlertState::updatedAt));
                     statement.setArray(9, times(connection, states, AlertState::createdAt));
                 }, statement -> {
-                    Map<AlertKey, Long> ids = new HashMap<>(states.size() * 2);
+                    Map<AlertKey, Written> written = new HashMap<>(states.size() * 2);
                     try (ResultSet row = statement.executeQuery()) {
                         while (row.next()) {
-                            ids.put(new AlertKey(row.getLong(1), row.getLong(2)), row.getLong(3));
+                            written.put(new AlertKey(row.getLong(1), row.getLong(2)),
+                                    new Written(row.getLong(3), row.getString(4), row.getObject(5, OffsetDateTime.class)));
                         }
                     }
-                    return ids;
+                    return written;
                 });
     }
 

@@ -54,7 +54,8 @@ public class AlertSync {
      * incident, is linked to one, or creates one among other updates of the poll, is left with all
      * its updates for {@link #apply}, one at a time: those change escalation statuses and publish
      * events per update. Alerts are independent of each other, so applying the left ones after the
-     * rest keeps every alert's order.
+     * rest keeps every alert's order, and every incident's events stay in its order; the events of
+     * different incidents of a project may come out in another order than one at a time would give.
      *
      * @return the alerts it left
      */
@@ -87,23 +88,25 @@ public class AlertSync {
         Map<AlertKey, AlertState> changed = new LinkedHashMap<>();
         byAlert.forEach((key, alertUpdates) -> AlertState.after(Optional.ofNullable(stored.get(key)),
                 alertUpdates.stream().map(Incoming::update).toList()).ifPresent(state -> changed.put(key, state)));
-        Map<AlertKey, Long> written = rows.upsert(changed.values());
+        Map<AlertKey, AlertRows.Written> written = rows.upsert(changed.values());
 
         // What is left of the creating ones: a stale update stores nothing and creates nothing.
         List<Incoming> creating = byAlert.values().stream().map(alertUpdates -> alertUpdates.get(0))
                 .filter(incoming -> incoming.update().createIncident() && written.containsKey(AlertKey.of(incoming.update()))).toList();
         List<Long> incidentIds = incidents.createAll(creating.stream().map(incoming -> new IncidentCreator.NewIncident(
-                incoming.update().projectId(), incoming.incidentIid().orElseThrow(), changed.get(AlertKey.of(incoming.update())).projectPath(),
+                incoming.update().projectId(), incoming.incidentIid().orElseThrow(), written.get(AlertKey.of(incoming.update())).projectPath(),
                 incoming.update().title(), incoming.update().severity())).toList());
         Map<Long, Long> links = new HashMap<>(creating.size() * 2);
         List<EscalationStatusService.FromAlert> records = new ArrayList<>(creating.size());
         for (int i = 0; i < creating.size(); i++) {
             Incoming incoming = creating.get(i);
             AlertState alert = changed.get(AlertKey.of(incoming.update()));
-            links.put(written.get(alert.key()), incidentIds.get(i));
+            // As stored (PostgreSQL keeps microseconds): the record and its event say what the alert row says.
+            AlertRows.Written row = written.get(alert.key());
+            links.put(row.id(), incidentIds.get(i));
             records.add(new EscalationStatusService.FromAlert(incidentIds.get(i), alert.key().projectId(), incoming.incidentIid().orElseThrow(),
                     alert.key().iid(), EscalationChange.fromAlert(EscalationStatusName.ofName(alert.status()).orElseThrow(), alert.policyId(),
-                            alert.createdAt()), incoming.trace()));
+                            row.createdAt()), incoming.trace()));
         }
         rows.link(links);
         escalations.createFromAlerts(records);

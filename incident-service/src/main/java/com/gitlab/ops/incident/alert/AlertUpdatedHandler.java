@@ -16,7 +16,7 @@ import java.util.PrimitiveIterator;
 import java.util.Set;
 
 /**
- * {@code alert.updated}: prepared one by one (an alert that creates an incident gets its number from
+ * {@code alert.updated}: prepared a run at a time (an alert that creates an incident gets its number from
  * import-service there, outside the transaction), applied a poll's run at a time, set-based for the
  * alerts that touch no incident ({@link AlertSync#applyTogether}).
  */

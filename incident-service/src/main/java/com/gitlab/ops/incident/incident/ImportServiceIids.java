@@ -37,7 +37,7 @@ public interface ImportServiceIids {
     }
 
     /** The numbers {@code next} took: {@code first} to {@code iid}, the last. */
-    record Range(long iid, long first) {
+    record Range(long iid, Long first) {
     }
 
     @POST

@@ -53,8 +53,8 @@ public class IncidentIidAllocator {
         Map<Long, Long> highestHere = highestHere(wanted.keySet());
         // Every project's first request at once: one after the other, a poll over 100 projects waited 100 round trips.
         Map<Long, CompletableFuture<ImportServiceIids.Range>> asked = new HashMap<>(wanted.size() * 2);
-        wanted.forEach((projectId, count) -> asked.put(projectId,
-                importService.nextLater(projectId, new ImportServiceIids.Count(Math.min(count, ImportServiceIids.Count.MAX))).toCompletableFuture()));
+        wanted.forEach((projectId, count) -> asked.put(projectId, call(projectId,
+                () -> importService.nextLater(projectId, new ImportServiceIids.Count(Math.min(count, ImportServiceIids.Count.MAX))).toCompletableFuture())));
         Map<Long, PrimitiveIterator.OfLong> numbers = new HashMap<>(wanted.size() * 2);
         wanted.forEach((projectId, count) -> {
             long highest = highestHere.getOrDefault(projectId, 0L);
@@ -73,14 +73,24 @@ public class IncidentIidAllocator {
 
     /** Numbers above every incident numbered here: if import-service's are not, its counter is raised first and asked again. */
     private LongStream checked(long projectId, int count, long highestHere, ImportServiceIids.Range range) {
+        requireCount(projectId, count, range);
         if (range.first() <= highestHere) {
             call(projectId, () -> {
                 importService.track(projectId, new ImportServiceIids.Iid(highestHere));
                 return null;
             });
             range = call(projectId, () -> importService.next(projectId, new ImportServiceIids.Count(count)));
+            requireCount(projectId, count, range);
         }
         return LongStream.rangeClosed(range.first(), range.iid());
+    }
+
+    /** An import-service that ignores {@code count} (one before ranges) answers one number: never read as a range. */
+    private static void requireCount(long projectId, int count, ImportServiceIids.Range range) {
+        if (range.first() == null || range.iid() - range.first() + 1 != count) {
+            throw new IllegalStateException("import-service answered " + range + " for " + count + " issues IIDs of project " + projectId
+                    + "; it must answer {\"iid\": last, \"first\": first} for {\"count\": n}");
+        }
     }
 
     private static ImportServiceIids.Range join(long projectId, CompletableFuture<ImportServiceIids.Range> asked) {

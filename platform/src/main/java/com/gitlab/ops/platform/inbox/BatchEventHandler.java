@@ -8,7 +8,7 @@ import java.util.List;
  * statement for many events instead of one each, which is what a storm of them needs. The platform
  * hands it each run of consecutive events of its type that a poll brought, in the poll's
  * transaction, their ids already claimed; if it throws, the poll is applied again one event at a
- * time (each through {@link #handle}, with its own transaction and retries), so that a bad event
+ * time (each through the handler {@link #prepare} gave for it, with its own transaction and retries), so that a bad event
  * is dead-lettered alone.
  */
 public interface BatchEventHandler extends EventHandler {

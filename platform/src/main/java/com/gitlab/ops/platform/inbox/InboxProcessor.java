@@ -86,7 +86,8 @@ public class InboxProcessor {
      * retries, so that one bad event never takes good ones down with it. The records are acked only
      * after their dead letters are written. Each event has its own span, current while it is
      * prepared and applied so that its SQL is traced under it, from its poll to the commit that
-     * applied it (the batch's, or its own when applied one by one) or its dead letter.
+     * applied it (the batch's, or its own when applied one by one) or its dead letter; a set-based
+     * run's statements and calls serve many events and are traced under the run's first event's.
      */
     public CompletionStage<Void> processBatch(KafkaRecordBatch<String, byte[]> batch, Map<String, EventHandler> handlers) {
         List<KafkaRecord<String, byte[]>> records = batch.getRecords();
