@@ -105,8 +105,10 @@ class ManifestConsistencyTest {
             String scalesWith = hpa.at("/metadata/annotations/gitlab-ops~1scales-with-topic").asText();
             assertTrue(consumedTopics(service).contains(scalesWith), overlay + "/" + service + " scales with " + scalesWith
                     + ", which it does not consume");
-            assertEquals(partitions.get(scalesWith).intValue(), hpa.at("/spec/maxReplicas").asInt(),
-                    overlay + "/" + service + ": the HPA's ceiling is the partitions of " + scalesWith);
+            int consumers = consumersPerPod(service, scalesWith, env);
+            assertEquals(partitions.get(scalesWith).intValue(), hpa.at("/spec/maxReplicas").asInt() * consumers,
+                    overlay + "/" + service + ": the HPA's ceiling times each pod's " + consumers + " consumer(s) of " + scalesWith
+                            + " is its partitions (more would sit idle)");
             assertTrue(deployment.at("/spec/template/spec/terminationGracePeriodSeconds").asInt() > 20,
                     overlay + "/" + service + ": the grace period must outlast the 20 s shutdown timeout");
         }
@@ -170,6 +172,28 @@ class ManifestConsistencyTest {
     private static List<Path> configFiles(String service) {
         return List.of(ROOT.resolve(service + "/src/main/resources/application.properties"),
                 ROOT.resolve("platform/src/main/resources/META-INF/microprofile-config.properties"));
+    }
+
+    /**
+     * A pod's consumers of the topic: its channel's {@code concurrency} (SmallRye's channel copies),
+     * as the pod's environment sets it or else the default the service's configuration gives; 1
+     * without one.
+     */
+    private static int consumersPerPod(String service, String topic, Map<String, String> env) throws IOException {
+        String config = Files.readString(configFiles(service).get(0));
+        Matcher channel = Pattern.compile("(?m)^mp\\.messaging\\.incoming\\.([^.]+)\\.topic=" + Pattern.quote(topic) + "\\s*$").matcher(config);
+        if (!channel.find()) {
+            return 1;
+        }
+        Matcher concurrency = Pattern.compile("(?m)^mp\\.messaging\\.incoming\\." + Pattern.quote(channel.group(1))
+                + "\\.concurrency=(?:\\$\\{(\\w+):(\\d+)\\}|(\\d+))\\s*$").matcher(config);
+        if (!concurrency.find()) {
+            return 1;
+        }
+        if (concurrency.group(3) != null) {
+            return Integer.parseInt(concurrency.group(3));
+        }
+        return Integer.parseInt(env.getOrDefault(concurrency.group(1), concurrency.group(2)));
     }
 
     private static Set<String> consumedTopics(String service) throws IOException {
