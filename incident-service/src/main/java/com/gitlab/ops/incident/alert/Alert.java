@@ -55,45 +55,6 @@ public class Alert extends PanacheEntityBase {
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
 
-    /** The row of an alert after {@link #upsert}: its id, project path, linked incident (if any) and creation time. */
-    public record Stored(long id, String projectPath, Long incidentId, OffsetDateTime createdAt) {
-    }
-
-    /**
-     * Stores the alert's new state in one statement (the hot path of an alert storm: one round trip
-     * per event), unless what is stored is as new or newer.
-     *
-     * @return the row as stored, or empty when the update was stale or repeated and changed nothing
-     */
-    public static Optional<Stored> upsert(AlertUpdated update, short status) {
-        List<?> rows = getEntityManager().createNativeQuery("""
-                        INSERT INTO alert (project_id, iid, project_path, title, status, severity, escalation_policy_id, updated_at,
-                                           created_at)
-                        VALUES (:project, :iid, :path, :title, :status, :severity, :policy, :updatedAt,
-                                :createdAt)
-                        ON CONFLICT (project_id, iid) DO UPDATE SET
-                            project_path = COALESCE(EXCLUDED.project_path, alert.project_path),
-                            title = EXCLUDED.title, status = EXCLUDED.status, severity = EXCLUDED.severity,
-                            escalation_policy_id = EXCLUDED.escalation_policy_id, updated_at = EXCLUDED.updated_at,
-                            created_at = LEAST(alert.created_at, EXCLUDED.created_at)
-                        WHERE alert.updated_at < EXCLUDED.updated_at
-                        RETURNING id, project_path, incident_id, created_at""")
-                .setParameter("project", update.projectId())
-                .setParameter("iid", update.alertIid())
-                .setParameter("path", update.projectPath().orElse(null))
-                .setParameter("title", update.title())
-                .setParameter("status", status)
-                .setParameter("severity", update.severity())
-                .setParameter("policy", update.escalationPolicyId().orElse(null))
-                .setParameter("updatedAt", update.updatedAt())
-                .setParameter("createdAt", update.createdAt().orElse(update.updatedAt()))
-                .getResultList();
-        return rows.stream().map(row -> (Object[]) row)
-                .map(row -> new Stored(((Number) row[0]).longValue(), (String) row[1], row[2] == null ? null : ((Number) row[2]).longValue(),
-                        ((java.time.Instant) row[3]).atOffset(java.time.ZoneOffset.UTC)))
-                .findFirst();
-    }
-
     public static void link(long alertId, Incident incident) {
         getEntityManager().createNativeQuery("UPDATE alert SET incident_id = :incident WHERE id = :id")
                 .setParameter("incident", incident.id).setParameter("id", alertId).executeUpdate();

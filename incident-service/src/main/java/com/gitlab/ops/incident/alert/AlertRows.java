@@ -66,13 +66,14 @@ public class AlertRows {
                 });
     }
 
-    /** An alert row as an upsert wrote it. */
-    public record Written(long id, String projectPath, OffsetDateTime createdAt) {
+    /** An alert row as an upsert wrote it, with the incident it is linked to, if any. */
+    public record Written(long id, String projectPath, OffsetDateTime createdAt, Long incidentId) {
     }
 
     /**
-     * Writes each alert's new state in one statement, with the same guard as {@link Alert#upsert}
-     * (an older state changes nothing) for a row another writer stored meanwhile.
+     * Writes each alert's new state in one statement (a poll's, or one update's), unless what is
+     * stored is as new or newer: the guard that makes an older state change nothing, for one
+     * update at a time and for a row another writer stored since the poll's were read.
      *
      * @return the alerts written, as stored
      */
@@ -91,7 +92,7 @@ public class AlertRows {
                     escalation_policy_id = EXCLUDED.escalation_policy_id, updated_at = EXCLUDED.updated_at,
                     created_at = LEAST(alert.created_at, EXCLUDED.created_at)
                 WHERE alert.updated_at < EXCLUDED.updated_at
-                RETURNING project_id, iid, id, project_path, created_at""", (connection, statement) -> {
+                RETURNING project_id, iid, id, project_path, created_at, incident_id""", (connection, statement) -> {
                     statement.setArray(1, column(connection, "bigint", states, state -> state.key().projectId()));
                     statement.setArray(2, column(connection, "bigint", states, state -> state.key().iid()));
                     statement.setArray(3, column(connection, "varchar", states, AlertState::projectPath));
@@ -107,7 +108,8 @@ public class AlertRows {
                     try (ResultSet row = statement.executeQuery()) {
                         while (row.next()) {
                             written.put(new AlertKey(row.getLong(1), row.getLong(2)),
-                                    new Written(row.getLong(3), row.getString(4), row.getObject(5, OffsetDateTime.class)));
+                                    new Written(row.getLong(3), row.getString(4), row.getObject(5, OffsetDateTime.class),
+                                            row.getObject(6, Long.class)));
                         }
                     }
                     return written;

@@ -6,10 +6,15 @@ import java.util.Optional;
 
 /**
  * An alert's stored state as the set-based path reads and writes it, and how a run of updates
- * changes it: exactly as the same updates applied one at a time by {@link Alert#upsert} would.
+ * changes it: exactly as the same updates written one at a time by {@link AlertRows#upsert} would.
  */
 public record AlertState(AlertKey key, String projectPath, String title, String status, String severity, Long policyId,
         OffsetDateTime updatedAt, OffsetDateTime createdAt, Long incidentId) {
+
+    /** An update as the state of a new alert: what one update at a time writes, the stored row guarding it. */
+    public static AlertState of(AlertUpdated update) {
+        return after(Optional.empty(), List.of(update)).orElseThrow();
+    }
 
     /**
      * Applies updates of one alert, in their order, to what is stored: a newer state replaces it

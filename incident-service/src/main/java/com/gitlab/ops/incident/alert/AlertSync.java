@@ -150,7 +150,7 @@ public class AlertSync {
                 .orElseThrow(() -> new InvalidEventException("incident_iid " + iid + " does not exist in project " + update.projectId())));
 
         EscalationStatusName status = EscalationStatusName.ofName(update.status()).orElseThrow();
-        Optional<Alert.Stored> stored = Alert.upsert(update, status.code());
+        Optional<AlertRows.Written> stored = Optional.ofNullable(rows.upsert(List.of(AlertState.of(update))).get(AlertKey.of(update)));
         if (stored.isEmpty()) {
             return; // Stale or repeated state: what is stored is as new or newer.
         }
