@@ -114,17 +114,10 @@ public class AlertSync {
     }
 
     /**
-     * Whether applying the update would create an incident: asked before its transaction, so that
-     * the incident's number is taken from import-service outside it. The answer may be stale by
-     * then (an earlier event of the batch created it): the number is then left unused, a gap.
-     */
-    public boolean needsNewIncident(AlertUpdated update) {
-        return !needingNewIncidents(List.of(update)).isEmpty();
-    }
-
-    /**
-     * Of these updates, the ones that would create an incident (see {@link #needsNewIncident}), asked
-     * for all of them in one query.
+     * Of these updates, the ones that would create an incident, asked for all of them in one query
+     * before their transaction, so that the incidents' numbers are taken from import-service outside
+     * it. An answer may be stale by then (an earlier event of the poll created the incident): the
+     * number is then left unused, a gap.
      */
     public List<AlertUpdated> needingNewIncidents(List<AlertUpdated> updates) {
         List<AlertUpdated> asking = updates.stream().filter(update -> update.createIncident() && update.incidentIid().isEmpty()).toList();

@@ -37,11 +37,10 @@ public class AlertUpdatedHandler implements BatchEventHandler {
         throw new IllegalStateException("alert.updated is applied through prepare(): its incident number is taken before the transaction");
     }
 
+    /** One event on its own (a poll applied one at a time): a run of one. */
     @Override
     public EventHandler prepare(CloudEvent event) {
-        AlertUpdated update = AlertUpdated.from(event);
-        OptionalLong iid = sync.needsNewIncident(update) ? OptionalLong.of(iids.next(update.projectId())) : OptionalLong.empty();
-        return new Prepared(update, iid);
+        return prepareAll(List.of(event)).get(0);
     }
 
     /**
