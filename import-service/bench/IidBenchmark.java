@@ -1,4 +1,10 @@
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +29,9 @@ import java.util.regex.Pattern;
  * IID allocation throughput: POST .../iids/issues/next on the running import-service, at 1, 8 and 32
  * concurrent clients, on one counter and on 1,000 counters, beside pgbench running the same
  * UPDATE ... RETURNING on the same PostgreSQL in the same run. Counts duplicates and gaps among the
- * numbers handed out (both must be 0). JDK only:
+ * numbers handed out (both must be 0). Each client is one keep-alive HTTP/1.1 connection written and
+ * read by hand, as pgbench is a lean libpq client: Java's HttpClient spent 400 to 700 µs of CPU per
+ * request here, more than the service itself, on the same two cores. JDK only:
  *
  *   eval "$(./stack env)"; java import-service/bench/IidBenchmark.java [seconds per run]
  *
@@ -56,14 +64,14 @@ public class IidBenchmark {
                 "duplicates", "gaps", "errors");
         // The service's JIT warms up first, on counters the measured runs do not use: 3 s left the
         // first runs after a restart at a third of their rate.
-        runService(http, url, base + 9_000, 1000, 8, 8);
-        runService(http, url, base + 9_500, 1, 8, 4);
+        runService(url, base + 9_000, 1000, 8, 8);
+        runService(url, base + 9_500, 1, 8, 4);
         int[] counters = {1, 1000};
         int[] clientCounts = {1, 8, 32};
         for (int counterCount : counters) {
             for (int clients : clientCounts) {
                 base += 10_000;
-                Result service = runService(http, url, base, counterCount, clients, seconds);
+                Result service = runService(url, base, counterCount, clients, seconds);
                 double pgbench = runPgbench(scripts, counterCount, clients, seconds);
                 System.out.printf("%-8d %-9d %14.0f %14.0f %7.2f %11d %6d %7d%n", clients, counterCount, service.rate(), pgbench,
                         service.rate() / pgbench, service.duplicates(), service.gaps(), service.errors());
@@ -71,18 +79,26 @@ public class IidBenchmark {
         }
     }
 
-    static Result runService(HttpClient http, String url, long base, int counters, int clients, int seconds) throws Exception {
+    static Result runService(String url, long base, int counters, int clients, int seconds) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         List<Future<Map<Long, List<Long>>>> futures = new ArrayList<>();
         long[] errors = new long[clients];
+        URI target = URI.create(url);
         for (int c = 0; c < clients; c++) {
             int client = c;
             futures.add(pool.submit(() -> {
                 Map<Long, List<Long>> got = new HashMap<>();
+                Connection connection = null;
                 while (System.nanoTime() < deadline) {
                     long project = base + ThreadLocalRandom.current().nextInt(counters);
-                    long iid = next(http, url, project);
+                    long iid = -1;
+                    try {
+                        connection = connection != null ? connection : new Connection(target);
+                        iid = connection.next(project);
+                    } catch (IOException e) {
+                        connection = null; // a new connection for the next request
+                    }
                     if (iid < 0) {
                         errors[client]++;
                     } else {
@@ -116,14 +132,49 @@ public class IidBenchmark {
         return new Result(requests / elapsed, requests, duplicates, gaps, errorCount);
     }
 
-    static long next(HttpClient http, String url, long project) {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/api/projects/" + project + "/iids/issues/next"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-            Matcher m = IID.matcher(r.body());
-            return r.statusCode() == 200 && m.find() ? Long.parseLong(m.group(1)) : -1;
-        } catch (Exception e) {
-            return -1;
+    /** One client's keep-alive HTTP/1.1 connection: a request written, its status line, headers and body read. */
+    static final class Connection {
+        final Socket socket;
+        final OutputStream out;
+        final InputStream in;
+        final String host;
+
+        Connection(URI target) throws IOException {
+            socket = new Socket(target.getHost(), target.getPort());
+            socket.setTcpNoDelay(true);
+            out = new BufferedOutputStream(socket.getOutputStream());
+            in = new BufferedInputStream(socket.getInputStream());
+            host = target.getHost() + ":" + target.getPort();
+        }
+
+        /** The IID handed out, or -1 for any answer but 200 with one. */
+        long next(long project) throws IOException {
+            out.write(("POST /api/projects/" + project + "/iids/issues/next HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: 0\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String status = line();
+            int length = 0;
+            for (String header; !(header = line()).isEmpty(); ) {
+                if (header.regionMatches(true, 0, "content-length:", 0, 15)) {
+                    length = Integer.parseInt(header.substring(15).trim());
+                }
+            }
+            String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+            Matcher m = IID.matcher(body);
+            return status.startsWith("HTTP/1.1 200") && m.find() ? Long.parseLong(m.group(1)) : -1;
+        }
+
+        String line() throws IOException {
+            StringBuilder line = new StringBuilder();
+            for (int b; (b = in.read()) != '\n'; ) {
+                if (b < 0) {
+                    throw new IOException("connection closed");
+                }
+                if (b != '\r') {
+                    line.append((char) b);
+                }
+            }
+            return line.toString();
         }
     }
 

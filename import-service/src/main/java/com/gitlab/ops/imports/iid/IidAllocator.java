@@ -1,8 +1,8 @@
 package com.gitlab.ops.imports.iid;
 
-import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,10 +21,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * instead of per request, across counters, is what lets a hot counter go past the rate at which
  * PostgreSQL can lock and update one row, and lets a thousand cool ones share a commit.
  *
- * <p>The counters are split over {@code import.iids.round-trips} lanes (2), each with its own
+ * <p>The counters are split over {@code import.iids.round-trips} lanes, each with its own
  * queue and one round trip at a time: a counter is always in the same lane, so two round trips
  * never wait on each other's row locks (a hot counter in two at once ran at a quarter of the rate),
- * while counters spread out keep two round trips under way.
+ * while counters spread out keep several round trips under way. Nothing here blocks: a round trip
+ * is sent from the thread of the request that starts it and answered on an event loop
+ * ({@link ReserveRoundTrip}), where the next one starts.
  */
 @ApplicationScoped
 public class IidAllocator {
@@ -43,15 +45,14 @@ public class IidAllocator {
     }
 
     private final Lane[] lanes;
-    private final InternalIdRepository ids;
+    private final ReserveRoundTrip roundTrip;
     private final int maxBatch;
 
-    public IidAllocator(InternalIdRepository ids, @ConfigProperty(name = "import.iids.max-batch", defaultValue = "1000") int maxBatch,
-            @ConfigProperty(name = "import.iids.round-trips", defaultValue = "2") int roundTrips) {
-        this.ids = ids;
+    public IidAllocator(ReserveRoundTrip roundTrip, @ConfigProperty(name = "import.iids.max-batch", defaultValue = "1000") int maxBatch) {
+        this.roundTrip = roundTrip;
         this.maxBatch = maxBatch;
-        this.lanes = new Lane[roundTrips];
-        for (int i = 0; i < roundTrips; i++) {
+        this.lanes = new Lane[roundTrip.connections()];
+        for (int i = 0; i < lanes.length; i++) {
             lanes[i] = new Lane();
         }
     }
@@ -62,12 +63,12 @@ public class IidAllocator {
         Lane lane = lanes[Math.floorMod(counter.hashCode(), lanes.length)];
         lane.waiting.add(request);
         if (lane.flushing.compareAndSet(false, true)) {
-            // JDBC blocks: off the event loop, on the worker pool.
-            Infrastructure.getDefaultWorkerPool().execute(() -> flush(lane));
+            flush(lane);
         }
         return request.last();
     }
 
+    /** Round trips one after the other while requests wait; each next one starts when the last is answered. */
     private void flush(Lane lane) {
         while (true) {
             List<Request> batch = new ArrayList<>();
@@ -82,17 +83,21 @@ public class IidAllocator {
                 }
                 continue;
             }
-            reserve(batch);
+            Future<Void> answered = reserve(batch);
+            if (!answered.isComplete()) {
+                answered.onComplete(done -> flush(lane));
+                return;
+            }
+            // Answered at once (a failure before any I/O): loop rather than recurse.
         }
     }
 
-    private void reserve(List<Request> batch) {
+    private Future<Void> reserve(List<Request> batch) {
         Map<Counter, Long> asked = new HashMap<>();
         for (Request r : batch) {
             asked.merge(r.counter(), (long) r.count(), Long::sum);
         }
-        try {
-            Map<Counter, Long> last = reserveRetryingDeadlocks(asked);
+        return reserveRetryingDeadlocks(asked, 1).map(last -> {
             Map<Counter, Long> handed = new HashMap<>();
             for (Counter c : asked.keySet()) {
                 handed.put(c, last.get(c) - asked.get(c)); // the last number before this round trip's
@@ -100,22 +105,21 @@ public class IidAllocator {
             for (Request r : batch) {
                 r.last().complete(handed.merge(r.counter(), (long) r.count(), Long::sum));
             }
-        } catch (Exception e) {
+            return (Void) null;
+        }).recover(e -> {
             IidsUnavailableException failure = new IidsUnavailableException(e);
             batch.forEach(r -> r.last().completeExceptionally(failure));
-        }
+            return Future.succeededFuture();
+        });
     }
 
-    private Map<Counter, Long> reserveRetryingDeadlocks(Map<Counter, Long> asked) throws SQLException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return ids.reserveNext(asked);
-            } catch (SQLException e) {
-                // A preallocation locking several counters in another order: nothing was reserved, so again.
-                if (!"40P01".equals(e.getSQLState()) || attempt > DEADLOCK_RETRIES) {
-                    throw e;
-                }
+    private Future<Map<Counter, Long>> reserveRetryingDeadlocks(Map<Counter, Long> asked, int attempt) {
+        return roundTrip.reserve(asked).recover(e -> {
+            // A preallocation locking several counters in another order: nothing was reserved, so again.
+            if (e instanceof PgException pg && "40P01".equals(pg.getSqlState()) && attempt <= DEADLOCK_RETRIES) {
+                return reserveRetryingDeadlocks(asked, attempt + 1);
             }
-        }
+            return Future.failedFuture(e);
+        });
     }
 }

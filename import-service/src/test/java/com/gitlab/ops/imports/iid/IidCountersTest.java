@@ -4,16 +4,23 @@ import static com.gitlab.ops.imports.ImportServiceTestSupport.counter;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.newProject;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.next;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.gitlab.ops.testing.KafkaBrokerResource;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
 import com.gitlab.ops.testing.UnleashServerResource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -30,6 +37,9 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = PostgresDatabaseResource.class, initArgs = @ResourceArg(name = "purpose", value = "import"))
 @WithTestResource(value = UnleashServerResource.class, initArgs = @ResourceArg(name = "flags", value = "importer_preallocate_iids"))
 class IidCountersTest {
+
+    @Inject
+    EntityManager em;
 
     @Test
     void aNewCounterStartsAtOneAndTrackNeverLowersIt() {
@@ -157,6 +167,34 @@ class IidCountersTest {
         given().contentType(ContentType.JSON).body("[1]").post("/api/projects/{p}/iids/issues/next", project)
                 .then().statusCode(400).body("error", equalTo("the body must be a JSON object: {\"count\": n}, or no body for one number"));
         assertEquals(1, next(project, "issues"), "nothing was taken by the refused requests");
+    }
+
+    /**
+     * A round trip the database refuses answers 503 with a sentence and Retry-After, allocates
+     * nothing, and the counter's next round trip works again (the round trips go on, no request is
+     * left waiting).
+     */
+    @Test
+    void aFailingRoundTripIsA503AndTheNextOneWorks() {
+        long project = newProject();
+        assertEquals(1, next(project, "issues"));
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
+                CREATE OR REPLACE FUNCTION fail_next_%d() RETURNS trigger AS $$
+                BEGIN IF NEW.scope_id = %d THEN RAISE EXCEPTION 'simulated outage of the counters'; END IF; RETURN NEW; END $$
+                LANGUAGE plpgsql;
+                CREATE TRIGGER fail_next_%d BEFORE INSERT OR UPDATE ON internal_id FOR EACH ROW EXECUTE FUNCTION fail_next_%d();
+                """.formatted(project, project, project, project)).executeUpdate());
+        try {
+            for (int i = 0; i < 3; i++) {
+                given().post("/api/projects/{p}/iids/issues/next", project).then().statusCode(503).header("Retry-After", "5")
+                        .body("error", allOf(startsWith("the IID counters are unavailable right now (database: "),
+                                containsString("simulated outage of the counters"), endsWith("nothing was allocated, retry")));
+            }
+        } finally {
+            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("DROP TRIGGER fail_next_%d ON internal_id".formatted(project))
+                    .executeUpdate());
+        }
+        assertEquals(2, next(project, "issues"), "the refused round trips took no number");
     }
 
     /** Many clients at once on one counter, allocating and tracking: zero duplicates, nothing lost. */
