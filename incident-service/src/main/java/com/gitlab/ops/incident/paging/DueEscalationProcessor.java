@@ -69,9 +69,11 @@ public class DueEscalationProcessor {
                 .register(registry);
     }
 
-    // Nothing wakes it: what falls due is found by the next run (GitLab's cron runs every minute).
+    // Nothing wakes it: what falls due is found by the next run (GitLab's cron runs every minute). Not
+    // while shutting down: the database is gone by then, and each run logged that it failed.
     @Scheduled(identity = "due-escalations", every = "${incident.escalations.poll-interval:PT1S}",
-            concurrentExecution = ConcurrentExecution.SKIP)
+            concurrentExecution = ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void processDue() {
         try {
             int processed;
@@ -85,7 +87,8 @@ public class DueEscalationProcessor {
     }
 
     /** Retention, not the due check: escalations a month past due are no longer checked (below), and go. */
-    @Scheduled(identity = "month-old-escalations", every = "10m", concurrentExecution = ConcurrentExecution.SKIP)
+    @Scheduled(identity = "month-old-escalations", every = "10m", concurrentExecution = ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void deleteMonthOld() {
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
                 "DELETE FROM pending_escalation WHERE process_at <= CAST(:now AS timestamptz) - interval '1 month'")

@@ -39,7 +39,8 @@ public class RetentionCleanup {
      * Every {@code platform.retention.interval} (PT1H; {@code PLATFORM_RETENTION_INTERVAL}), the first
      * an interval after the start. Nothing wakes it: the schedule is all it needs.
      */
-    @Scheduled(identity = "retention-cleanup", every = INTERVAL, delayed = INTERVAL, concurrentExecution = ConcurrentExecution.SKIP)
+    @Scheduled(identity = "retention-cleanup", every = INTERVAL, delayed = INTERVAL, concurrentExecution = ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void onSchedule() {
         try {
             deleteExpired();
