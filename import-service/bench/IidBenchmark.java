@@ -94,16 +94,21 @@ public class IidBenchmark {
                     long project = base + ThreadLocalRandom.current().nextInt(counters);
                     long iid = -1;
                     try {
-                        connection = connection != null ? connection : new Connection(target);
+                        connection = connection != null && !connection.socket.isClosed() ? connection : new Connection(target);
                         iid = connection.next(project);
                     } catch (IOException e) {
-                        connection = null; // a new connection for the next request
+                        if (connection != null) {
+                            connection.socket.close(); // a new connection for the next request
+                        }
                     }
                     if (iid < 0) {
                         errors[client]++;
                     } else {
                         got.computeIfAbsent(project, p -> new ArrayList<>()).add(iid);
                     }
+                }
+                if (connection != null) {
+                    connection.socket.close();
                 }
                 return got;
             }));
@@ -142,6 +147,7 @@ public class IidBenchmark {
         Connection(URI target) throws IOException {
             socket = new Socket(target.getHost(), target.getPort());
             socket.setTcpNoDelay(true);
+            socket.setSoTimeout(10_000);
             out = new BufferedOutputStream(socket.getOutputStream());
             in = new BufferedInputStream(socket.getInputStream());
             host = target.getHost() + ":" + target.getPort();
@@ -153,13 +159,21 @@ public class IidBenchmark {
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             String status = line();
-            int length = 0;
+            int length = -1;
+            boolean close = false;
             for (String header; !(header = line()).isEmpty(); ) {
                 if (header.regionMatches(true, 0, "content-length:", 0, 15)) {
                     length = Integer.parseInt(header.substring(15).trim());
                 }
+                close |= header.equalsIgnoreCase("connection: close");
+            }
+            if (length < 0) {
+                throw new IOException("an answer without Content-Length: " + status); // this client reads no other
             }
             String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+            if (close) {
+                socket.close(); // the next request opens another connection
+            }
             Matcher m = IID.matcher(body);
             return status.startsWith("HTTP/1.1 200") && m.find() ? Long.parseLong(m.group(1)) : -1;
         }

@@ -83,7 +83,15 @@ public class IidAllocator {
                 }
                 continue;
             }
-            Future<Void> answered = reserve(batch);
+            Future<Void> answered;
+            try {
+                answered = reserve(batch);
+            } catch (RuntimeException e) {
+                // The client refused before any I/O (closed while shutting down, say): answered, and on.
+                IidsUnavailableException failure = new IidsUnavailableException(e);
+                batch.forEach(r -> r.last().completeExceptionally(failure));
+                continue;
+            }
             if (!answered.isComplete()) {
                 answered.onComplete(done -> flush(lane));
                 return;

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
@@ -20,7 +21,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * committed before it returns, on PostgreSQL's reactive client. Its answer arrives on an event loop,
  * where the HTTP requests waiting for it are answered, so a request costs no thread hand-over and no
  * JDBC connection checkout (at one client that was as long as the commit itself). The same database,
- * user and password as the JDBC datasource; one connection per lane of {@link IidAllocator}.
+ * user and password as the JDBC datasource, TLS as pgjdbc's default ({@code sslmode} in the URL is
+ * followed; the URL's other JDBC parameters are not); one connection per lane of {@link IidAllocator}.
  */
 @ApplicationScoped
 public class ReserveRoundTrip {
@@ -50,10 +52,20 @@ public class ReserveRoundTrip {
             @ConfigProperty(name = "quarkus.datasource.username") String user,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
             @ConfigProperty(name = "import.iids.round-trips") int roundTrips) {
-        PgConnectOptions options = PgConnectOptions.fromUri(jdbcUrl.replaceFirst("^jdbc:", ""))
+        if (roundTrips < 1) {
+            throw new IllegalArgumentException("import.iids.round-trips (IID_ROUND_TRIPS) must be at least 1, got " + roundTrips);
+        }
+        String uri = jdbcUrl.replaceFirst("^jdbc:", "");
+        PgConnectOptions options = PgConnectOptions.fromUri(uri)
                 .setUser(user)
-                .setPassword(password.orElse(""))
-                .setCachePreparedStatements(true);
+                .setCachePreparedStatements(true)
+                // As the JDBC pool: a database not reached within 5 s is an outage (a 503), not a wait.
+                .setConnectTimeout(5_000);
+        password.ifPresent(options::setPassword);
+        if (!uri.contains("sslmode=")) {
+            // pgjdbc's default: TLS where the server offers it, unverified; Vert.x's would be none.
+            options.setSslMode(SslMode.PREFER).setTrustAll(true);
+        }
         this.connections = roundTrips;
         this.pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(roundTrips).setName("iid-next")).connectingTo(options).using(vertx).build();
     }
