@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -137,19 +136,20 @@ public class Benchmarks {
 
     /** The JDK the stack's services run on, as the running import-service's command line names it. */
     static String serviceJdk() {
-        String command = ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
-                .filter(c -> c.contains("import-service/target/quarkus-app/quarkus-run.jar")).findFirst().orElse("");
+        String command = process("import-service").info().commandLine().orElse("");
         return command.contains("-XX:AOTCache=") ? "JDK 25+, AOT cache" : command.contains("-XX:SharedArchiveFile=") ? "AppCDS" : "no class archive";
     }
 
     static long rssMegabytes(String service) throws Exception {
-        Optional<ProcessHandle> process = ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().orElse("").contains(service + "/target/quarkus-app/quarkus-run.jar")).findFirst();
-        if (process.isEmpty()) {
-            throw new IllegalStateException(service + " is not running");
-        }
-        String status = Files.readString(Path.of("/proc", Long.toString(process.get().pid()), "status"));
+        String status = Files.readString(Path.of("/proc", Long.toString(process(service).pid()), "status"));
         return (long) number(status, "VmRSS:\\s+([0-9]+) kB") / 1024;
+    }
+
+    /** The stack's process of a service, found by the jar it runs. */
+    static ProcessHandle process(String service) {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().orElse("").contains(service + "/target/quarkus-app/quarkus-run.jar")).findFirst()
+                .orElseThrow(() -> new IllegalStateException(service + " is not running"));
     }
 
     /** ./stack down, then ./stack up with everything built: the warm start a developer waits for. */

@@ -88,8 +88,7 @@ public class IidAllocator {
                 answered = reserve(batch);
             } catch (RuntimeException e) {
                 // The client refused before any I/O (closed while shutting down, say): answered, and on.
-                IidsUnavailableException failure = new IidsUnavailableException(e);
-                batch.forEach(r -> r.last().completeExceptionally(failure));
+                fail(batch, e);
                 continue;
             }
             if (!answered.isComplete()) {
@@ -115,10 +114,15 @@ public class IidAllocator {
             }
             return (Void) null;
         }).recover(e -> {
-            IidsUnavailableException failure = new IidsUnavailableException(e);
-            batch.forEach(r -> r.last().completeExceptionally(failure));
+            fail(batch, e);
             return Future.succeededFuture();
         });
+    }
+
+    /** Nothing was reserved for the batch: each of its requests is answered as unavailable (a 503). */
+    private static void fail(List<Request> batch, Throwable cause) {
+        IidsUnavailableException failure = new IidsUnavailableException(cause);
+        batch.forEach(r -> r.last().completeExceptionally(failure));
     }
 
     private Future<Map<Counter, Long>> reserveRetryingDeadlocks(Map<Counter, Long> asked, int attempt) {
