@@ -148,7 +148,7 @@ public class Benchmarks {
     /** The stack's process of a service, found by the jar it runs. */
     static ProcessHandle process(String service) {
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().orElse("").contains(service + "/target/quarkus-app/quarkus-run.jar")).findFirst()
+                .filter(p -> p.info().commandLine().orElse("").contains(service + "/target/" + service + "-runner.jar")).findFirst()
                 .orElseThrow(() -> new IllegalStateException(service + " is not running"));
     }
 

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.gitlab.ops.testing.ChildProcesses;
 import com.gitlab.ops.testing.HttpStatus;
+import com.gitlab.ops.testing.ServiceJar;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One instance of a service, run from its packaged quarkus-app jar as a real process on a port of its
+ * One instance of a service, run from its packaged jar as a real process on a port of its
  * own, to be killed and restarted. Instances of a service share its database and consumer group, as
  * Kubernetes runs them.
  */
@@ -38,7 +39,7 @@ final class ServiceProcess {
         this.name = name;
         this.partsDown = partsDown;
         this.instance = instance;
-        this.jar = repositoryRoot.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+        this.jar = ServiceJar.of(repositoryRoot, name);
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run the suite as ./mvnw verify -Pfaults, which packages the services first");
         }

@@ -29,7 +29,7 @@ public final class ImportServiceProcess {
     private Process process;
 
     private ImportServiceProcess() throws IOException {
-        jar = HarnessLocations.repositoryRoot().resolve("import-service/target/quarkus-app/quarkus-run.jar");
+        jar = ServiceJar.of(HarnessLocations.repositoryRoot(), "import-service");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: import-service is packaged before the services whose tests start it"
                     + " (./mvnw verify builds it first; alone: ./mvnw -pl import-service -am package -DskipTests)");
