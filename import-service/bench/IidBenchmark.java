@@ -31,7 +31,10 @@ import java.util.regex.Pattern;
  * UPDATE ... RETURNING on the same PostgreSQL in the same run. Counts duplicates and gaps among the
  * numbers handed out (both must be 0). Each client is one keep-alive HTTP/1.1 connection written and
  * read by hand, as pgbench is a lean libpq client: Java's HttpClient spent 400 to 700 µs of CPU per
- * request here, more than the service itself, on the same two cores. JDK only:
+ * request here, more than the service itself, on the same two cores. Service and pgbench take turns
+ * in slices of 2 s: a commit's latency on these disks drifts by half within seconds (pgbench alone,
+ * one client: 1,100 to 2,000 tps from one second to the next), so a run of each after the other
+ * measured the disk as much as the service. JDK only:
  *
  *   eval "$(./stack env)"; java import-service/bench/IidBenchmark.java [seconds per run]
  *
@@ -42,7 +45,13 @@ public class IidBenchmark {
 
     static final Pattern IID = Pattern.compile("\"iid\"\\s*:\\s*(\\d+)");
 
+    static final int SLICE_SECONDS = 2;
+
     record Result(double rate, long requests, long duplicates, long gaps, long errors) {
+    }
+
+    /** What one turn of the service's clients got: the IIDs per project, how long it took, the failed requests. */
+    record Slice(Map<Long, List<Long>> handedOut, double seconds, long errors) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -71,15 +80,26 @@ public class IidBenchmark {
         for (int counterCount : counters) {
             for (int clients : clientCounts) {
                 base += 10_000;
-                Result service = runService(url, base, counterCount, clients, seconds);
-                double pgbench = runPgbench(scripts, counterCount, clients, seconds);
+                Map<Long, List<Long>> handedOut = new HashMap<>();
+                double serviceSeconds = 0;
+                long errors = 0;
+                double pgbenchTransactions = 0;
+                for (int slice = 0; slice < Math.max(1, seconds / SLICE_SECONDS); slice++) {
+                    Slice service = runService(url, base, counterCount, clients, SLICE_SECONDS);
+                    service.handedOut().forEach((p, ids) -> handedOut.computeIfAbsent(p, k -> new ArrayList<>()).addAll(ids));
+                    serviceSeconds += service.seconds();
+                    errors += service.errors();
+                    pgbenchTransactions += runPgbench(scripts, counterCount, clients, SLICE_SECONDS) * SLICE_SECONDS;
+                }
+                Result service = result(handedOut, serviceSeconds, errors);
+                double pgbench = pgbenchTransactions / (Math.max(1, seconds / SLICE_SECONDS) * SLICE_SECONDS);
                 System.out.printf("%-8d %-9d %14.0f %14.0f %7.2f %11d %6d %7d%n", clients, counterCount, service.rate(), pgbench,
                         service.rate() / pgbench, service.duplicates(), service.gaps(), service.errors());
             }
         }
     }
 
-    static Result runService(String url, long base, int counters, int clients, int seconds) throws Exception {
+    static Slice runService(String url, long base, int counters, int clients, int seconds) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         List<Future<Map<Long, List<Long>>>> futures = new ArrayList<>();
@@ -120,6 +140,15 @@ public class IidBenchmark {
         }
         double elapsed = (System.nanoTime() - started) / 1e9;
         pool.shutdown();
+        long errorCount = 0;
+        for (long e : errors) {
+            errorCount += e;
+        }
+        return new Slice(all, elapsed, errorCount);
+    }
+
+    /** The rate over every slice, and the duplicates and gaps among all the IIDs handed out. */
+    static Result result(Map<Long, List<Long>> all, double elapsed, long errorCount) {
         long requests = 0;
         long duplicates = 0;
         long gaps = 0;
@@ -129,10 +158,6 @@ public class IidBenchmark {
             duplicates += ids.size() - distinct.size();
             // A fresh counter hands out 1..n: whatever is missing below the highest is a gap.
             gaps += distinct.stream().mapToLong(Long::longValue).max().orElse(0) - distinct.size();
-        }
-        long errorCount = 0;
-        for (long e : errors) {
-            errorCount += e;
         }
         return new Result(requests / elapsed, requests, duplicates, gaps, errorCount);
     }
