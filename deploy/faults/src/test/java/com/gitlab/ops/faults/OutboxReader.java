@@ -1,6 +1,8 @@
 package com.gitlab.ops.faults;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gitlab.ops.testing.KafkaRecords;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,14 +93,16 @@ final class OutboxReader implements AutoCloseable {
 
     /** How many records a topic holds (a dead-letter topic, say). */
     static long records(String bootstrapServers, String topic) {
-        return new KafkaTestClient(bootstrapServers).count(topic);
+        try (KafkaCompanion kafka = new KafkaCompanion(bootstrapServers)) {
+            return KafkaRecords.size(kafka, topic);
+        }
     }
 
     private void run() {
         try {
             consumer.subscribe(topics);
             while (running) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     received.get(record.topic()).incrementAndGet();
                     String id = JSON.readTree(record.value()).get("id").asText();
                     if (ids.get(record.topic()).add(id)) {
