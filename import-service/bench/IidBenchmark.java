@@ -56,6 +56,7 @@ public class IidBenchmark {
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 8;
+        int slices = Math.max(1, Math.round((float) seconds / SLICE_SECONDS)); // each run takes its turns in these
         String url = System.getenv().getOrDefault("IMPORT_SERVICE_URL", "http://127.0.0.1:8083");
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         try {
@@ -67,7 +68,7 @@ public class IidBenchmark {
         Path scripts = preparePgbench();
         long base = System.currentTimeMillis() % 100_000_000L * 10_000; // fresh project ids every run
 
-        System.out.printf("IID allocation, %d s per run, %d cores; the service and pgbench on the same PostgreSQL%n%n", seconds,
+        System.out.printf("IID allocation, %d s per run, %d cores; the service and pgbench on the same PostgreSQL%n%n", slices * SLICE_SECONDS,
                 Runtime.getRuntime().availableProcessors());
         System.out.printf("%-8s %-9s %14s %14s %7s %11s %6s %7s%n", "clients", "counters", "service req/s", "pgbench tps", "ratio",
                 "duplicates", "gaps", "errors");
@@ -84,7 +85,7 @@ public class IidBenchmark {
                 double serviceSeconds = 0;
                 long errors = 0;
                 double pgbenchTransactions = 0;
-                for (int slice = 0; slice < Math.max(1, seconds / SLICE_SECONDS); slice++) {
+                for (int slice = 0; slice < slices; slice++) {
                     Slice service = runService(url, base, counterCount, clients, SLICE_SECONDS);
                     service.handedOut().forEach((p, ids) -> handedOut.computeIfAbsent(p, k -> new ArrayList<>()).addAll(ids));
                     serviceSeconds += service.seconds();
@@ -92,7 +93,7 @@ public class IidBenchmark {
                     pgbenchTransactions += runPgbench(scripts, counterCount, clients, SLICE_SECONDS) * SLICE_SECONDS;
                 }
                 Result service = result(handedOut, serviceSeconds, errors);
-                double pgbench = pgbenchTransactions / (Math.max(1, seconds / SLICE_SECONDS) * SLICE_SECONDS);
+                double pgbench = pgbenchTransactions / (slices * SLICE_SECONDS);
                 System.out.printf("%-8d %-9d %14.0f %14.0f %7.2f %11d %6d %7d%n", clients, counterCount, service.rate(), pgbench,
                         service.rate() / pgbench, service.duplicates(), service.gaps(), service.errors());
             }
