@@ -9,7 +9,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -23,14 +22,6 @@ public class GroupIidResource {
 
     public GroupIidResource(IidCounterService counters) {
         this.counters = counters;
-    }
-
-    @POST
-    @Path("/next")
-    public CompletionStage<IidCounterService.Allocated> next(@PathParam("groupId") long groupId, @PathParam("usage") String usage,
-            @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = IidCounterService.NextRequest.class))) String body) {
-        return counters.next(IidUsage.require(IidScope.GROUP, groupId, usage), body);
     }
 
     @POST

@@ -1,6 +1,5 @@
 package com.gitlab.ops.imports.iid;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,7 +8,6 @@ import com.gitlab.ops.platform.error.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.concurrent.CompletionStage;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** What the project and group counter endpoints do, once the counter is known to exist in its scope. */
 @ApplicationScoped
@@ -19,12 +17,12 @@ public class IidCounterService {
     }
 
     /** What {@code next} hands out: the number, or with a count the last of them and the first. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Allocated(long iid, Long first) {
-    }
 
-    /** {@code next}'s optional body. */
-    public record NextRequest(@Schema(minimum = "1", maximum = "" + MAX_COUNT) Integer count) {
+        /** {"iid": n}, or {"iid": last, "first": first}: written here, it is all the route ever answers. */
+        public String toJson() {
+            return first == null ? "{\"iid\":" + iid + "}" : "{\"iid\":" + iid + ",\"first\":" + first + "}";
+        }
     }
 
     /** The most numbers one {@code next} takes at once. */

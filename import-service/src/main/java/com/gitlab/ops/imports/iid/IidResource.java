@@ -9,12 +9,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
-/** A project's IID counters: allocate the next number, track an imported one, read the last. */
+/** A project's IID counters: track an imported number, read the last ({@code next} is {@link IidNextRoute}). */
 @Path("/api/projects/{projectId}/iids/{usage}")
 @Produces(MediaType.APPLICATION_JSON)
 public class IidResource {
@@ -23,15 +22,6 @@ public class IidResource {
 
     public IidResource(IidCounterService counters) {
         this.counters = counters;
-    }
-
-    /** Never the same number twice for a project and usage, under any concurrency; {"count": n} takes n at once: {"iid": last, "first": first}. */
-    @POST
-    @Path("/next")
-    public CompletionStage<IidCounterService.Allocated> next(@PathParam("projectId") long projectId, @PathParam("usage") String usage,
-            @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = IidCounterService.NextRequest.class))) String body) {
-        return counters.next(IidUsage.require(IidScope.PROJECT, projectId, usage), body);
     }
 
     /** An imported record took this IID: the counter is raised to at least it, never lowered. */

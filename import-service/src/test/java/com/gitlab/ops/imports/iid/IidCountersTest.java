@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -108,6 +109,18 @@ class IidCountersTest {
                     .then().statusCode(400).body("error", equalTo("send {\"iid\": n} with n an integer from 1 to 2147483647"));
         }
         given().post("/api/projects/0/iids/issues/next").then().statusCode(400).body("error", equalTo("project id must be a positive integer"));
+        given().post("/api/projects/gitlab-org/iids/issues/next").then().statusCode(400).body("error", equalTo("project id must be a positive integer"));
+        given().post("/api/groups/99999999999999999999/iids/epics/next").then().statusCode(400).body("error", equalTo("group id must be a positive integer"));
+        given().contentType(ContentType.JSON).body(" ".repeat(5000) + "{\"count\": 2}").post("/api/projects/{p}/iids/issues/next", project)
+                .then().statusCode(413).body("error", equalTo("the body is larger than 4 KB; send {\"count\": n}, or no body for one number"));
+    }
+
+    /** next is a Vert.x route, not a JAX-RS method: /q/openapi still lists it, for projects and groups. */
+    @Test
+    void theApiDocumentListsNext() {
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("paths.'/api/projects/{projectId}/iids/{usage}/next'.post.responses.'200'", notNullValue())
+                .body("paths.'/api/groups/{groupId}/iids/{usage}/next'.post.responses.'503'", notNullValue());
     }
 
     /**

@@ -73,6 +73,7 @@ class IncidentNumbersTest {
         String api = ImportServiceProcess.shared().url() + "/api/projects/" + project + "/iids/issues";
         given().get(api).then().statusCode(401);
         given().auth().preemptive().basic(ImportServiceProcess.ADMIN_USER, "wrong").get(api).then().statusCode(401);
+        given().post(api + "/next").then().statusCode(401);
         given().get(ImportServiceProcess.shared().url() + "/q/health/ready").then().statusCode(200);
         given().get(ImportServiceProcess.shared().url() + "/q/metrics").then().statusCode(200);
         importService().get("/api/projects/{p}/iids/issues", project).then().statusCode(200).body("last_value", equalTo(0));
