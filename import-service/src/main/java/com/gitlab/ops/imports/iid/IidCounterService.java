@@ -71,8 +71,8 @@ public class IidCounterService {
     }
 
     /**
-     * {@code next}'s body, read here rather than by JAX-RS: callers that send none send no
-     * Content-Type either, and a JSON-only method would answer them 415.
+     * {@code next}'s body, as the route hands it over, whatever its Content-Type: callers that send
+     * none send no Content-Type either.
      */
     private ObjectNode nextBody(String text) {
         if (text == null || text.isBlank()) {

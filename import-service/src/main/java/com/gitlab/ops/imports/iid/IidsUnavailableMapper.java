@@ -10,6 +10,11 @@ public class IidsUnavailableMapper {
 
     @ServerExceptionMapper
     public Response unavailable(IidsUnavailableException e) {
+        return response(e);
+    }
+
+    /** The answer, also for IID next's Vert.x route. */
+    static Response response(IidsUnavailableException e) {
         return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.APPLICATION_JSON).header("Retry-After", "5")
                 .entity(new ErrorResponse(e.getMessage())).build();
     }

@@ -113,6 +113,8 @@ class IidCountersTest {
         given().post("/api/groups/99999999999999999999/iids/epics/next").then().statusCode(400).body("error", equalTo("group id must be a positive integer"));
         given().contentType(ContentType.JSON).body(" ".repeat(5000) + "{\"count\": 2}").post("/api/projects/{p}/iids/issues/next", project)
                 .then().statusCode(413).body("error", equalTo("the body is larger than 4 KB; send {\"count\": n}, or no body for one number"));
+        given().multiPart("count", "5").post("/api/projects/{p}/iids/issues/next", project)
+                .then().statusCode(400).body("error", startsWith("the body is not JSON (multipart/form-data"));
     }
 
     /** next is a Vert.x route, not a JAX-RS method: /q/openapi still lists it, for projects and groups. */
