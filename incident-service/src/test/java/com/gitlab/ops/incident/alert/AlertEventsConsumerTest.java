@@ -126,6 +126,8 @@ class AlertEventsConsumerTest {
         }
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP")));
+        // Ready can come before the consumers' rebalance ends; the next tests' events would wait for it.
+        await().atMost(Duration.ofSeconds(120)).until(() -> broker.groupConsumes("incident-service", "alerts"));
     }
 
 }

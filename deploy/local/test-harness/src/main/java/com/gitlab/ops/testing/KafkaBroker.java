@@ -14,7 +14,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -105,6 +107,27 @@ public final class KafkaBroker {
                     throw new IllegalStateException("could not create topics " + topics, e);
                 }
             });
+        }
+    }
+
+    /**
+     * Whether a consumer group has settled: stable, with every partition of the topic assigned to one
+     * of its members. After the broker comes back, readiness can be UP while the group still
+     * rebalances, and an event sent then waited 30 s for it.
+     */
+    public boolean groupConsumes(String group, String topic) {
+        try (Admin admin = admin()) {
+            ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+                    .get(10, TimeUnit.SECONDS);
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions().size();
+            long assigned = description.members().stream().flatMap(m -> m.assignment().topicPartitions().stream())
+                    .filter(p -> p.topic().equals(topic)).count();
+            return description.groupState() == GroupState.STABLE && assigned == partitions;
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false; // the coordinator not there yet: not settled
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
