@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -123,7 +124,7 @@ public final class KafkaBroker {
             long assigned = description.members().stream().flatMap(m -> m.assignment().topicPartitions().stream())
                     .filter(p -> p.topic().equals(topic)).count();
             return description.groupState() == GroupState.STABLE && assigned == partitions;
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             return false; // the coordinator not there yet: not settled
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
