@@ -100,7 +100,7 @@ public interface PlatformConfig {
     }
 
     interface Retention {
-        /** How long an inbox row (an event id seen) and a published outbox row are kept. */
+        /** How long an inbox row (an event id seen) and a published outbox row (from when it was written) are kept. */
         @WithDefault("P35D")
         Duration processedEvents();
 

@@ -27,6 +27,10 @@ import java.util.UUID;
 @ApplicationScoped
 public class Outbox {
 
+    // Every event written is pending until the relay has published it; follows a statement's
+    // "WITH outbox_written AS (INSERT INTO outbox_event ... RETURNING id)".
+    private static final String PENDING = "INSERT INTO outbox_pending (id) SELECT id FROM outbox_written";
+
     private final EntityManager em;
     private final ObjectMapper mapper;
     private final AfterCommit afterCommit;
@@ -65,6 +69,7 @@ public class Outbox {
         event.traceparent = trace.traceparent();
         event.tracestate = trace.tracestate();
         event.persist();
+        em.createNativeQuery("INSERT INTO outbox_pending (id) VALUES (:id)").setParameter("id", event.id).executeUpdate();
         afterCommit.run(relay::wake);
         return event;
     }
@@ -90,11 +95,14 @@ public class Outbox {
                 event.trace().tracestate()};
         }).toList();
         SetBased.run(em, """
-                INSERT INTO outbox_event (event_id, topic, message_key, event_type, envelope, created_at, traceparent, tracestate)
-                SELECT e.id, ?, e.message_key, ?, e.envelope, ?, e.traceparent, e.tracestate
-                FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY
-                     AS e (id, message_key, envelope, traceparent, tracestate, n)
-                ORDER BY e.n""", (connection, statement) -> {
+                WITH outbox_written AS (
+                    INSERT INTO outbox_event (event_id, topic, message_key, event_type, envelope, created_at, traceparent, tracestate)
+                    SELECT e.id, ?, e.message_key, ?, e.envelope, ?, e.traceparent, e.tracestate
+                    FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY
+                         AS e (id, message_key, envelope, traceparent, tracestate, n)
+                    ORDER BY e.n
+                    RETURNING id)
+                """ + PENDING, (connection, statement) -> {
                     statement.setString(1, topic);
                     statement.setString(2, type);
                     statement.setObject(3, now);
@@ -125,7 +133,8 @@ public class Outbox {
      * request's span would be one trace of millions of spans; each is sent in a trace of its own.
      *
      * @param with       the statement's leading {@code WITH} clause (it may hold the job's own
-     *                   data-modifying CTEs, which PostgreSQL allows only at the top level), or ""
+     *                   data-modifying CTEs, which PostgreSQL allows only at the top level, any name but
+     *                   {@code outbox_written}), or ""
      * @param rows       a query yielding {@code (message_key text, data json)} in publishing order
      * @param parameters the named parameters of {@code with} and {@code rows}
      * @return the number of events written
@@ -133,14 +142,17 @@ public class Outbox {
     @Transactional(Transactional.TxType.MANDATORY)
     public int publishAll(String with, String topic, String type, String rows, Map<String, Object> parameters) {
         OffsetDateTime now = Timestamps.now(clock);
-        Query insert = em.createNativeQuery(with + "\n" + """
-                INSERT INTO outbox_event (event_id, topic, message_key, event_type, envelope, created_at)
-                SELECT e.id, :outbox_topic, e.message_key, :outbox_type,
-                       json_build_object('specversion', :outbox_specversion, 'id', e.id, 'source', :outbox_source,
-                                         'type', :outbox_type, 'time', :outbox_time,
-                                         'datacontenttype', 'application/json', 'data', e.data)::text,
-                       :outbox_created_at
-                FROM (SELECT gen_random_uuid() AS id, r.message_key, r.data FROM (%s) AS r (message_key, data)) AS e""".formatted(rows))
+        Query insert = em.createNativeQuery((with.isBlank() ? "WITH" : with + ",") + "\n" + """
+                outbox_written AS (
+                    INSERT INTO outbox_event (event_id, topic, message_key, event_type, envelope, created_at)
+                    SELECT e.id, :outbox_topic, e.message_key, :outbox_type,
+                           json_build_object('specversion', :outbox_specversion, 'id', e.id, 'source', :outbox_source,
+                                             'type', :outbox_type, 'time', :outbox_time,
+                                             'datacontenttype', 'application/json', 'data', e.data)::text,
+                           :outbox_created_at
+                    FROM (SELECT gen_random_uuid() AS id, r.message_key, r.data FROM (%s) AS r (message_key, data)) AS e
+                    RETURNING id)
+                """.formatted(rows) + PENDING)
                 .setParameter("outbox_topic", topic)
                 .setParameter("outbox_type", type)
                 .setParameter("outbox_specversion", CloudEvent.SPEC_VERSION)

@@ -10,7 +10,10 @@ import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** An event written with the change it describes, waiting for the relay to publish it. */
+/**
+ * An event written with the change it describes, kept as it was sent. It waits for the relay while
+ * its id is in {@code outbox_pending}.
+ */
 @Entity
 @Table(name = "outbox_event")
 public class OutboxEvent extends PanacheEntityBase {
@@ -37,9 +40,6 @@ public class OutboxEvent extends PanacheEntityBase {
 
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
-
-    @Column(name = "published_at")
-    public OffsetDateTime publishedAt;
 
     /** The W3C trace context of the change that wrote the event (null where it was not traced). */
     public String traceparent;

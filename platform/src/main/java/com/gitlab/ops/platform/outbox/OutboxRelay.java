@@ -11,22 +11,25 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.hibernate.jpa.HibernateHints;
 import org.jboss.logging.Logger;
 
@@ -43,26 +46,34 @@ import org.jboss.logging.Logger;
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-    // Any constant unique to this purpose; the lock is per database, so per service.
-    private static final long RELAY_LOCK = 0x6f7574626f78L;
+    /**
+     * The advisory lock a relay holds while it relays (any constant unique to this purpose; the
+     * lock is per database, so per service). Whoever else holds it pauses the relay.
+     */
+    public static final long RELAY_LOCK = 0x6f7574626f78L;
+    // The outgoing channel whose producer and settings (mp.messaging.outgoing.outbox.*) the relay sends with.
+    private static final String CHANNEL = "outbox";
 
     private final EntityManager em;
-    private final MutinyEmitter<byte[]> emitter;
+    private final KafkaClientService kafka;
     private final MeterRegistry registry;
     private final int batchSize;
     private final Duration sendTimeout;
     private final PollingWorker worker;
     private final Optional<Integer> haltAfterSend;
     private final AtomicInteger batchesSent = new AtomicInteger();
-    private final Clock clock;
     private final EventTracing tracing;
 
-    public OutboxRelay(EntityManager em, @Channel("outbox") MutinyEmitter<byte[]> emitter, MeterRegistry registry, PlatformConfig config,
-            Clock clock, EventTracing tracing) {
+    /**
+     * @param upstream not sent with: it makes the relay the channel's upstream, so that the channel
+     *                 and its producer are wired as SmallRye expects (an outgoing channel without one
+     *                 is reported at every start, SRMSG00207)
+     */
+    public OutboxRelay(EntityManager em, KafkaClientService kafka, @Channel(CHANNEL) Emitter<byte[]> upstream, MeterRegistry registry,
+            PlatformConfig config, EventTracing tracing) {
         this.em = em;
-        this.clock = clock;
         this.tracing = tracing;
-        this.emitter = emitter;
+        this.kafka = kafka;
         this.registry = registry;
         this.batchSize = config.outbox().batchSize();
         this.sendTimeout = config.outbox().sendTimeout();
@@ -119,25 +130,46 @@ public class OutboxRelay {
         // through a burst such as a repair job's million events and read the whole backlog for
         // every batch: the relay fell to 1,000 events a second and took a core from the job.
         em.createNativeQuery("SET LOCAL plan_cache_mode = force_custom_plan").executeUpdate();
-        // Read-only: the batch is marked published with one UPDATE, so Hibernate need not keep
-        // copies of a thousand envelopes to dirty-check.
-        List<OutboxEvent> batch = OutboxEvent.find("publishedAt is null and id > ?1 order by id", after)
-                .withHint(HibernateHints.HINT_READ_ONLY, true)
-                .page(0, batchSize).list();
+        // Read-only: the batch is marked published by one DELETE of its pending rows, so Hibernate
+        // need not keep copies of a thousand envelopes to dirty-check.
+        @SuppressWarnings("unchecked")
+        List<OutboxEvent> batch = em.createNativeQuery("""
+                        SELECT e.* FROM (SELECT id FROM outbox_pending WHERE id > :after ORDER BY id LIMIT :batch) AS p
+                        JOIN outbox_event e ON e.id = p.id
+                        ORDER BY e.id""", OutboxEvent.class)
+                .setParameter("after", after)
+                .setParameter("batch", batchSize)
+                .setHint(HibernateHints.HINT_READ_ONLY, true)
+                .getResultList();
         if (batch.isEmpty()) {
             return 0;
         }
-        List<Uni<Void>> sends = batch.stream().map(this::send).toList();
-        Uni.join().all(sends).andFailFast().await().atMost(sendTimeout);
+        Producer<String, byte[]> producer = kafka.<String, byte[]>getProducer(CHANNEL).unwrap();
+        List<CompletableFuture<Void>> sends = batch.stream().map(event -> send(producer, event)).toList();
+        awaitAll(sends);
         haltIfAsked(batch.size());
         // One statement for the batch: a busy outbox (a repair job's million events) is marked as
-        // fast as it is sent.
-        em.createNativeQuery("UPDATE outbox_event SET published_at = :now WHERE id IN (:ids)")
-                .setParameter("now", OffsetDateTime.now(clock))
+        // fast as it is sent. The events themselves stay as they were written, for the retention.
+        em.createNativeQuery("DELETE FROM outbox_pending WHERE id IN (:ids)")
                 .setParameter("ids", batch.stream().map(e -> e.id).toList())
                 .executeUpdate();
         registry.counter("outbox.published").increment(batch.size());
         return batch.size() == batchSize ? batch.get(batch.size() - 1).id : 0;
+    }
+
+    /** Waits for every send of a batch; the first failure, or the send timeout, fails the batch. */
+    private void awaitAll(List<CompletableFuture<Void>> sends) {
+        try {
+            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending outbox events", e);
+        } catch (ExecutionException | TimeoutException e) {
+            sends.forEach(send -> send.cancel(false)); // ends the spans of those not confirmed
+            throw new IllegalStateException(e instanceof TimeoutException
+                    ? "the broker did not confirm a batch within " + sendTimeout
+                    : "not sent: " + e.getCause().getMessage(), e);
+        }
     }
 
     /**
@@ -153,31 +185,40 @@ public class OutboxRelay {
     }
 
     /**
-     * Sends one event in the trace of the change that wrote it. Its span starts when the send does
-     * and ends when the broker has the record, or when the relay stops waiting for it (a failed
-     * neighbour, the send timeout: the producer may still deliver it, and the next run sends it again).
+     * Sends one event in the trace of the change that wrote it, on the outbox channel's own Kafka
+     * producer: a callback per event, where the channel's emitter cost a message, its metadata, a
+     * chain of Unis and a capture of the thread's context for each (most of the relay's CPU, taken
+     * from a repair job running beside it). Its span starts when the send does and ends when the
+     * broker has the record, or when the relay stops waiting for it (a failed neighbour, the send
+     * timeout: the producer may still deliver it, and the next run sends it again).
      */
-    private Uni<Void> send(OutboxEvent event) {
-        return Uni.createFrom().deferred(() -> {
-            RecordHeaders headers = new RecordHeaders();
-            headers.add("content-type", CloudEvent.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
-            Span span = tracing.startPublishing(event.topic, event.messageKey, event.eventId.toString(), event.eventType,
-                    new TraceContext(event.traceparent, event.tracestate), headers);
-            OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                    .withTopic(event.topic)
-                    .withKey(event.messageKey)
-                    .withHeaders(headers)
-                    .build();
-            return emitter.sendMessage(Message.of(event.envelope.getBytes(StandardCharsets.UTF_8)).addMetadata(metadata))
-                    .onTermination().invoke((sent, failure, cancelled) -> {
-                        if (failure != null) {
-                            span.recordException(failure);
-                            span.setStatus(StatusCode.ERROR, "not sent: " + failure.getMessage());
-                        } else if (cancelled) {
-                            span.setStatus(StatusCode.ERROR, "not confirmed by the broker before the relay stopped waiting");
-                        }
-                        span.end();
-                    });
+    private CompletableFuture<Void> send(Producer<String, byte[]> producer, OutboxEvent event) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("content-type", CloudEvent.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+        Span span = tracing.startPublishing(event.topic, event.messageKey, event.eventId.toString(), event.eventType,
+                new TraceContext(event.traceparent, event.tracestate), headers);
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        sent.whenComplete((ignored, failure) -> {
+            if (failure instanceof CancellationException) {
+                span.setStatus(StatusCode.ERROR, "not confirmed by the broker before the relay stopped waiting");
+            } else if (failure != null) {
+                span.recordException(failure);
+                span.setStatus(StatusCode.ERROR, "not sent: " + failure.getMessage());
+            }
+            span.end();
         });
+        try {
+            producer.send(new ProducerRecord<>(event.topic, null, event.messageKey, event.envelope.getBytes(StandardCharsets.UTF_8), headers),
+                    (metadata, failure) -> {
+                        if (failure != null) {
+                            sent.completeExceptionally(failure);
+                        } else {
+                            sent.complete(null);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            sent.completeExceptionally(e);
+        }
+        return sent;
     }
 }

@@ -58,7 +58,8 @@ public class RetentionCleanup {
                     SELECT ctid FROM inbox_event WHERE processed_at < :before LIMIT :batch)""", before)
                 + deleteInBatches("""
                 DELETE FROM outbox_event WHERE ctid IN (
-                    SELECT ctid FROM outbox_event WHERE published_at < :before LIMIT :batch)""", before);
+                    SELECT ctid FROM outbox_event e WHERE created_at < :before
+                      AND NOT EXISTS (SELECT 1 FROM outbox_pending p WHERE p.id = e.id) LIMIT :batch)""", before);
         if (deleted > 0) {
             LOG.infof("Deleted %d inbox and published outbox rows older than %s", deleted, retention);
         }
