@@ -157,7 +157,7 @@ public class OutboxRelay {
         return batch.size() == batchSize ? batch.get(batch.size() - 1).id : 0;
     }
 
-    /** Waits for every send of a batch; the first failure, or the send timeout, fails the batch. */
+    /** Waits for every send of a batch; any failure, or the send timeout, fails the batch. */
     private void awaitAll(List<CompletableFuture<Void>> sends) {
         try {
             CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
