@@ -47,6 +47,7 @@ class RetentionCleanupTest {
         UUID oldPublished = UUID.randomUUID();
         UUID oldUnpublished = UUID.randomUUID();
         UUID recentPublished = UUID.randomUUID();
+        KafkaBroker.shared().createTopics(List.of("retention-test"));
         // The relay held back, as it would be by a broker away: the old unpublished event stays
         // unpublished while the clean-up runs.
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
