@@ -11,8 +11,8 @@ import java.time.OffsetDateTime;
 import org.hibernate.annotations.SQLRestriction;
 
 /**
- * A run of the escalation status repair job, with the progress it resumes from: an admin job
- * (platform's {@code admin_job}) of its own kind, with columns of its own.
+ * A run of the escalation status repair job: an admin job (platform's {@code admin_job}) of its own
+ * kind, with columns of its own; the progress it resumes from is in its {@link BackfillSlice}s.
  */
 @Entity
 @Table(name = "admin_job")
@@ -44,10 +44,6 @@ public class BackfillJob extends PanacheEntityBase {
 
     /** Records the job wrote. */
     public long created;
-
-    /** Incidents are visited in id order; the job resumes after this one. */
-    @Column(name = "last_incident_id")
-    public long lastIncidentId;
 
     public String error;
 

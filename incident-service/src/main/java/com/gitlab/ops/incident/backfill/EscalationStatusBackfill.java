@@ -24,15 +24,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * The repair job: every incident linked to an alert gets an escalation status record from its alert
- * (the one updated last). Batched by incident id range, one set-based statement and one transaction
- * per batch that also records the progress, so a crash resumes after the last committed batch.
+ * (the one updated last). The incidents are split into slices, one per worker, each worked through in
+ * batches by incident id range: one set-based statement and one transaction per batch that also
+ * records the slice's progress, so a crash resumes after each slice's last committed batch.
  * Safe while events flow: it only creates missing records, under the same incident lock the alert
  * sync takes, and leaves existing ones, which the sync keeps correct. {@code rebuild} first deletes every
  * record, as the seed's plan did; it is a change like any other: every record removed and every record
@@ -49,13 +52,14 @@ public class EscalationStatusBackfill {
     private final Outbox outbox;
     private final ObjectMapper mapper;
     private final int batchSize;
+    private final int slices;
     private final Clock clock;
     private final AfterCommit afterCommit;
-    private final PollingWorker worker;
-    private int failures; // consecutive, of the worker's thread only
+    private final List<PollingWorker> workers;
 
     public EscalationStatusBackfill(EntityManager em, Outbox outbox, ObjectMapper mapper, Clock clock, AfterCommit afterCommit,
             @ConfigProperty(name = "incident.backfill.batch-size", defaultValue = "10000") int batchSize,
+            @ConfigProperty(name = "incident.backfill.workers", defaultValue = "2") int workers,
             @ConfigProperty(name = "incident.backfill.poll-interval", defaultValue = "PT5S") Duration pollInterval) {
         this.em = em;
         this.clock = clock;
@@ -63,15 +67,18 @@ public class EscalationStatusBackfill {
         this.mapper = mapper;
         this.afterCommit = afterCommit;
         this.batchSize = batchSize;
-        this.worker = new PollingWorker("escalation-status-backfill", pollInterval, this::runPending);
+        this.slices = workers;
+        this.workers = IntStream.rangeClosed(1, workers)
+                .mapToObj(n -> new PollingWorker("escalation-status-backfill-" + n, pollInterval, new SliceWorker()))
+                .toList();
     }
 
     void start(@Observes StartupEvent event) {
-        worker.start(); // Its first poll resumes a job a crash interrupted.
+        workers.forEach(PollingWorker::start); // Their first poll resumes a job a crash interrupted.
     }
 
     void stop(@Observes ShutdownEvent event) {
-        worker.stop(Duration.ofSeconds(10));
+        workers.forEach(worker -> worker.stop(Duration.ofSeconds(10)));
     }
 
     @Transactional
@@ -83,79 +90,123 @@ public class EscalationStatusBackfill {
         if (rebuild) {
             removeAll();
         }
+        // The incidents with alerts, in slices of about as many each, one per worker.
+        @SuppressWarnings("unchecked")
+        List<Object[]> shares = em.createNativeQuery("""
+                        SELECT max(incident_id), count(*) FROM (
+                            SELECT incident_id, ntile(:slices) OVER (ORDER BY incident_id) AS slice
+                            FROM (SELECT DISTINCT incident_id FROM alert WHERE incident_id IS NOT NULL) AS incidents) AS sliced
+                        GROUP BY slice ORDER BY slice""")
+                .setParameter("slices", slices)
+                .getResultList();
         BackfillJob job = new BackfillJob();
         job.state = BackfillJob.RUNNING;
         job.rebuild = rebuild;
-        job.total = ((Number) em.createNativeQuery("SELECT count(DISTINCT incident_id) FROM alert WHERE incident_id IS NOT NULL")
-                .getSingleResult()).longValue();
+        job.total = shares.stream().mapToLong(share -> ((Number) share[1]).longValue()).sum();
         job.createdAt = now;
         job.updatedAt = now;
         job.persist();
-        // Woken once the job is committed: woken before, the worker could look before the commit,
+        long after = 0;
+        for (int n = 0; n < Math.max(1, shares.size()); n++) {
+            BackfillSlice slice = new BackfillSlice();
+            slice.jobId = job.id;
+            slice.slice = n;
+            slice.lastIncidentId = after;
+            // The last slice has no end, as the job had none before slices: incidents created while
+            // it runs are looked at too (the sync gave them records, which the job leaves alone).
+            slice.upTo = n < shares.size() - 1 ? ((Number) shares.get(n)[0]).longValue() : null;
+            slice.persist();
+            after = slice.upTo == null ? after : slice.upTo;
+        }
+        // Woken once the job is committed: woken before, a worker could look before the commit,
         // find no job and sleep a whole poll interval (seen: 5 s of a million-incident job's 59).
-        afterCommit.run(worker::wake);
+        afterCommit.run(() -> workers.forEach(PollingWorker::wake));
         return job;
     }
 
-    void runPending() {
-        try {
-            while (QuarkusTransaction.requiringNew().call(this::runBatch)) {
+    /** One worker: batches of whichever slice of a running job no other worker holds. */
+    private final class SliceWorker implements Runnable {
+
+        private int failures; // consecutive, of this worker's thread only
+
+        @Override
+        public void run() {
+            try {
+                while (QuarkusTransaction.requiringNew().call(EscalationStatusBackfill.this::runBatch)) {
+                    failures = 0;
+                }
                 failures = 0;
-            }
-            failures = 0;
-        } catch (RuntimeException e) {
-            // A deadlock with the alert sync or a database outage passes: the next poll retries the
-            // batch. An error that stays fails the job, with the reason on it.
-            failures++;
-            boolean giveUp = failures >= MAX_ATTEMPTS;
-            String reason = Causes.root(e).getMessage();
-            LOG.warnf("Escalation status backfill batch failed (attempt %d of %d): %s", failures, MAX_ATTEMPTS, reason);
-            QuarkusTransaction.requiringNew().run(() -> BackfillJob.<BackfillJob>find("state = ?1 order by id", BackfillJob.RUNNING)
-                    .firstResultOptional().ifPresent(job -> {
-                        job.error = reason;
-                        job.updatedAt = OffsetDateTime.now(clock);
-                        if (giveUp) {
-                            job.state = BackfillJob.FAILED;
-                        }
-                    }));
-            if (giveUp) {
-                failures = 0;
+            } catch (RuntimeException e) {
+                // A deadlock with the alert sync or a database outage passes: the next poll retries the
+                // batch. An error that stays fails the job, with the reason on it.
+                failures++;
+                boolean giveUp = failures >= MAX_ATTEMPTS;
+                String reason = Causes.root(e).getMessage();
+                LOG.warnf("Escalation status backfill batch failed (attempt %d of %d): %s", failures, MAX_ATTEMPTS, reason);
+                QuarkusTransaction.requiringNew().run(() -> BackfillJob.<BackfillJob>find("state = ?1 order by id", BackfillJob.RUNNING)
+                        .firstResultOptional().ifPresent(job -> {
+                            job.error = reason;
+                            job.updatedAt = OffsetDateTime.now(clock);
+                            if (giveUp) {
+                                job.state = BackfillJob.FAILED;
+                            }
+                        }));
+                if (giveUp) {
+                    failures = 0;
+                }
             }
         }
     }
 
-    /** Runs one batch of the oldest running job; true while that job has more. */
+    /** Runs one batch of the first slice of a running job that no other worker holds; true while that slice has more. */
     private boolean runBatch() {
-        Optional<BackfillJob> claimed = BackfillJob.<BackfillJob>find("state = ?1 order by id", BackfillJob.RUNNING)
+        Optional<BackfillSlice> claimed = BackfillSlice.<BackfillSlice>find(
+                        "done = false and jobId in (select j.id from BackfillJob j where j.state = ?1) order by jobId, slice", BackfillJob.RUNNING)
                 .withLock(LockModeType.PESSIMISTIC_WRITE)
-                .withHint("jakarta.persistence.lock.timeout", -2) // SKIP LOCKED: another instance has it
+                .withHint("jakarta.persistence.lock.timeout", -2) // SKIP LOCKED: another worker has it
                 .firstResultOptional();
         if (claimed.isEmpty()) {
             return false;
         }
-        BackfillJob job = claimed.get();
+        BackfillSlice slice = claimed.get();
+        BackfillJob job = BackfillJob.findById(slice.jobId);
         Object[] range = (Object[]) em.createNativeQuery("""
                         SELECT count(*), max(incident_id) FROM (
-                            SELECT DISTINCT incident_id FROM alert WHERE incident_id > :after
+                            SELECT DISTINCT incident_id FROM alert WHERE incident_id > :after AND incident_id <= :slice_end
                             ORDER BY incident_id LIMIT :batch) AS next""")
-                .setParameter("after", job.lastIncidentId)
+                .setParameter("after", slice.lastIncidentId)
+                .setParameter("slice_end", slice.upToOrEnd())
                 .setParameter("batch", batchSize)
                 .getSingleResult();
         long incidents = ((Number) range[0]).longValue();
+        int created = 0;
         if (incidents > 0) {
             long upTo = ((Number) range[1]).longValue();
-            job.created += repair(job.lastIncidentId, upTo, job.rebuild);
-            job.lastIncidentId = upTo;
+            created = repair(slice.lastIncidentId, upTo, job.rebuild);
+            slice.lastIncidentId = upTo;
         }
-        job.done += incidents;
-        job.total = Math.max(job.total, job.done);
-        job.error = null;
-        if (incidents < batchSize) {
-            job.state = BackfillJob.DONE;
-            LOG.infof("Escalation status backfill job %d done: %d incidents, %d records written", job.id, job.done, job.created);
+        slice.done = incidents < batchSize;
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        em.flush(); // the slice's progress, before the job's figures below
+        // The job's row is updated last, so that the workers hold its lock only while they commit.
+        // The worker that finishes a job's last slice sees every other slice's end: it waits here
+        // for the lock of one finishing at the same time, whose commit its next statement then sees.
+        em.createNativeQuery("""
+                        UPDATE admin_job SET done = done + :incidents, total = greatest(total, done + :incidents),
+                            created = created + :created, error = NULL, updated_at = :now WHERE id = :job""")
+                .setParameter("incidents", incidents).setParameter("created", created).setParameter("now", now).setParameter("job", job.id)
+                .executeUpdate();
+        if (slice.done) {
+            int finished = em.createNativeQuery("""
+                            UPDATE admin_job SET state = :done WHERE id = :job AND state = :running
+                              AND NOT EXISTS (SELECT 1 FROM backfill_slice WHERE job_id = :job AND NOT done)""")
+                    .setParameter("done", BackfillJob.DONE).setParameter("running", BackfillJob.RUNNING).setParameter("job", job.id)
+                    .executeUpdate();
+            if (finished > 0) {
+                LOG.infof("Escalation status backfill job %d done", job.id);
+            }
         }
-        job.updatedAt = OffsetDateTime.now(clock);
-        return BackfillJob.RUNNING.equals(job.state);
+        return !slice.done;
     }
 
     /**

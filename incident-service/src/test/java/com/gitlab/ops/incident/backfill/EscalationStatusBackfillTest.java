@@ -216,33 +216,41 @@ class EscalationStatusBackfillTest {
     }
 
     @Test
-    void aJobACrashInterruptedIsResumedFromItsProgress() {
+    void aJobACrashInterruptedIsResumedFromEachSlicesProgress() {
         long project = newProject();
         Map<Long, String> expected = incidentsWithLostRecords(project, null);
         List<Long> ids = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
                 "SELECT id FROM incident WHERE project_id = :p ORDER BY id", Long.class).setParameter("p", project).getResultList());
-        long halfWay = ids.get(2);
-        // A job left running by a crashed instance after the batches up to the third incident: the
-        // worker picks it up and goes on from there, not from the start.
-        long job = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("""
-                        INSERT INTO admin_job (kind, state, rebuild, total, done, last_incident_id, created_at, updated_at)
-                        VALUES ('escalation_status_backfill', 'running', false, 0, 3, :half_way, now(), now()) RETURNING id""")
-                .setParameter("half_way", halfWay).getSingleResult()).longValue());
+        // A job left running by a crashed instance, in two slices: the first had done its first
+        // incident of the four up to the fourth, the second its first two. The workers go on from
+        // each slice's progress, not from the start, and the first slice stops at its end.
+        long job = QuarkusTransaction.requiringNew().call(() -> {
+            long id = ((Number) em.createNativeQuery("""
+                            INSERT INTO admin_job (kind, state, rebuild, total, done, created_at, updated_at)
+                            VALUES ('escalation_status_backfill', 'running', false, 0, 3, now(), now()) RETURNING id""")
+                    .getSingleResult()).longValue();
+            em.createNativeQuery("""
+                            INSERT INTO backfill_slice (job_id, slice, last_incident_id, up_to)
+                            VALUES (:job, 0, :first, :fourth), (:job, 1, :sixth, NULL)""")
+                    .setParameter("job", id).setParameter("first", ids.get(0)).setParameter("fourth", ids.get(3))
+                    .setParameter("sixth", ids.get(5)).executeUpdate();
+            return id;
+        });
+        List<Long> doneBeforeTheCrash = List.of(ids.get(0), ids.get(4), ids.get(5));
 
-        JsonPath done = awaitJob(job, WAIT); // found by the worker's next poll
+        JsonPath done = awaitJob(job, WAIT); // found by the workers' next poll
         assertTrue(done.getLong("done") >= 3 + ids.size() - 3, done.prettify());
         flagOn();
         List<Long> iids = new ArrayList<>(expected.keySet());
         for (int i = 0; i < iids.size(); i++) {
             JsonPath incident = incident(project, iids.get(i));
-            if (ids.get(i) <= halfWay) {
-                assertNull(incident.get("escalation_status"), "incident " + iids.get(i) + " was before the progress: not done again");
+            if (doneBeforeTheCrash.contains(ids.get(i))) {
+                assertNull(incident.get("escalation_status"), "incident " + iids.get(i) + " was in a slice's progress: not done again");
             } else {
                 assertEquals(expected.get(iids.get(i)), incident.getString("escalation_status.status"), "incident " + iids.get(i));
             }
         }
     }
-
 
     @Test
     void onlyAdminsMayRunIt() {
