@@ -16,6 +16,8 @@ CREATE INDEX backfill_slice_running ON backfill_slice (job_id, slice) WHERE NOT 
 INSERT INTO backfill_slice (job_id, slice, last_incident_id)
 SELECT id, 0, last_incident_id FROM admin_job WHERE kind = 'escalation_status_backfill' AND state = 'running';
 -- admin_job.last_incident_id stays for now: instances of the previous release still write it during a
--- rolling deploy (GitLab drops a column only a release after the code stops using it). A job both
--- releases work on at once is still right: the repair only creates records that are missing.
-COMMENT ON COLUMN admin_job.last_incident_id IS 'unused since V4 (backfill_slice); to be dropped in a later release';
+-- rolling deploy (GitLab drops a column only a release after the code stops using it), and a job one
+-- of them starts then is taken on by the new release as one slice from it (adoptJobsWithoutSlices).
+-- The old instances also work any running job from last_incident_id: start no repair job while the
+-- deploy that brings this migration runs (it would come out right, only slower, its counts off).
+COMMENT ON COLUMN admin_job.last_incident_id IS 'the progress of jobs started by the release before V4 (backfill_slice since); to be dropped in a later release';

@@ -67,6 +67,9 @@ public class EscalationStatusBackfill {
         this.mapper = mapper;
         this.afterCommit = afterCommit;
         this.batchSize = batchSize;
+        if (workers < 1) {
+            throw new IllegalArgumentException("incident.backfill.workers must be at least 1, not " + workers);
+        }
         this.slices = workers;
         this.workers = IntStream.rangeClosed(1, workers)
                 .mapToObj(n -> new PollingWorker("escalation-status-backfill-" + n, pollInterval, new SliceWorker()))
@@ -127,11 +130,12 @@ public class EscalationStatusBackfill {
     /** One worker: batches of whichever slice of a running job no other worker holds. */
     private final class SliceWorker implements Runnable {
 
-        private int failures; // consecutive, of this worker's thread only
+        private int failures; // consecutive, of this worker's batches only
 
         @Override
         public void run() {
             try {
+                QuarkusTransaction.requiringNew().run(EscalationStatusBackfill.this::adoptJobsWithoutSlices);
                 while (QuarkusTransaction.requiringNew().call(EscalationStatusBackfill.this::runBatch)) {
                     failures = 0;
                 }
@@ -143,14 +147,15 @@ public class EscalationStatusBackfill {
                 boolean giveUp = failures >= MAX_ATTEMPTS;
                 String reason = Causes.root(e).getMessage();
                 LOG.warnf("Escalation status backfill batch failed (attempt %d of %d): %s", failures, MAX_ATTEMPTS, reason);
-                QuarkusTransaction.requiringNew().run(() -> BackfillJob.<BackfillJob>find("state = ?1 order by id", BackfillJob.RUNNING)
-                        .firstResultOptional().ifPresent(job -> {
-                            job.error = reason;
-                            job.updatedAt = OffsetDateTime.now(clock);
-                            if (giveUp) {
-                                job.state = BackfillJob.FAILED;
-                            }
-                        }));
+                // One statement, not the entity: written whole, it would put back the figures another
+                // worker's batch added since it was read.
+                QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
+                                UPDATE admin_job SET error = :reason, updated_at = :now,
+                                    state = CASE WHEN :give_up THEN :failed ELSE state END
+                                WHERE kind = :kind AND state = :running""")
+                        .setParameter("reason", reason).setParameter("now", OffsetDateTime.now(clock)).setParameter("give_up", giveUp)
+                        .setParameter("failed", BackfillJob.FAILED).setParameter("kind", BackfillJob.KIND).setParameter("running", BackfillJob.RUNNING)
+                        .executeUpdate());
                 if (giveUp) {
                     failures = 0;
                 }
@@ -158,7 +163,22 @@ public class EscalationStatusBackfill {
         }
     }
 
-    /** Runs one batch of the first slice of a running job that no other worker holds; true while that slice has more. */
+    /**
+     * A job an instance of the release before slices started (during the rolling deploy that brings
+     * them) has no slice: it goes on as one, from that instance's progress.
+     */
+    private void adoptJobsWithoutSlices() {
+        em.createNativeQuery("""
+                        INSERT INTO backfill_slice (job_id, slice, last_incident_id)
+                        SELECT j.id, 0, j.last_incident_id FROM admin_job j
+                        WHERE j.kind = :kind AND j.state = :running
+                          AND NOT EXISTS (SELECT 1 FROM backfill_slice s WHERE s.job_id = j.id)
+                        ON CONFLICT DO NOTHING""")
+                .setParameter("kind", BackfillJob.KIND).setParameter("running", BackfillJob.RUNNING)
+                .executeUpdate();
+    }
+
+    /** Runs one batch of the first slice of a running job that no other worker holds; true if there was one. */
     private boolean runBatch() {
         Optional<BackfillSlice> claimed = BackfillSlice.<BackfillSlice>find(
                         "done = false and jobId in (select j.id from BackfillJob j where j.state = ?1) order by jobId, slice", BackfillJob.RUNNING)
@@ -193,8 +213,12 @@ public class EscalationStatusBackfill {
         // for the lock of one finishing at the same time, whose commit its next statement then sees.
         em.createNativeQuery("""
                         UPDATE admin_job SET done = done + :incidents, total = greatest(total, done + :incidents),
-                            created = created + :created, error = NULL, updated_at = :now WHERE id = :job""")
+                            created = created + :created, updated_at = :now,
+                            -- a failed job keeps the reason another worker gave it up for
+                            error = CASE WHEN state = :running THEN NULL ELSE error END
+                        WHERE id = :job""")
                 .setParameter("incidents", incidents).setParameter("created", created).setParameter("now", now).setParameter("job", job.id)
+                .setParameter("running", BackfillJob.RUNNING)
                 .executeUpdate();
         if (slice.done) {
             int finished = em.createNativeQuery("""
@@ -206,7 +230,7 @@ public class EscalationStatusBackfill {
                 LOG.infof("Escalation status backfill job %d done", job.id);
             }
         }
-        return !slice.done;
+        return true; // this slice's next batch, or another slice's
     }
 
     /**

@@ -253,6 +253,32 @@ class EscalationStatusBackfillTest {
     }
 
     @Test
+    void aJobTheReleaseBeforeSlicesStartedGoesOnFromItsProgressAsOneSlice() {
+        long project = newProject();
+        Map<Long, String> expected = incidentsWithLostRecords(project, null);
+        List<Long> ids = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "SELECT id FROM incident WHERE project_id = :p ORDER BY id", Long.class).setParameter("p", project).getResultList());
+        // Started during the rolling deploy by an instance that knows no slices: its progress is in
+        // admin_job.last_incident_id, past the first three incidents.
+        long job = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("""
+                        INSERT INTO admin_job (kind, state, rebuild, total, done, created_at, updated_at, last_incident_id)
+                        VALUES ('escalation_status_backfill', 'running', false, 0, 3, now(), now(), :third) RETURNING id""")
+                .setParameter("third", ids.get(2)).getSingleResult()).longValue());
+
+        awaitJob(job, WAIT); // found by the workers' next poll
+        flagOn();
+        List<Long> iids = new ArrayList<>(expected.keySet());
+        for (int i = 0; i < iids.size(); i++) {
+            JsonPath incident = incident(project, iids.get(i));
+            if (i < 3) {
+                assertNull(incident.get("escalation_status"), "incident " + iids.get(i) + " was in the old release's progress: not done again");
+            } else {
+                assertEquals(expected.get(iids.get(i)), incident.getString("escalation_status.status"), "incident " + iids.get(i));
+            }
+        }
+    }
+
+    @Test
     void onlyAdminsMayRunIt() {
         given().contentType(ContentType.JSON).body("{}").post(BACKFILL).then().statusCode(401);
         given().auth().basic("viewer", "test-viewer").contentType(ContentType.JSON).body("{}").post(BACKFILL).then().statusCode(403);
