@@ -219,8 +219,7 @@ class EscalationStatusBackfillTest {
     void aJobACrashInterruptedIsResumedFromEachSlicesProgress() {
         long project = newProject();
         Map<Long, String> expected = incidentsWithLostRecords(project, null);
-        List<Long> ids = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                "SELECT id FROM incident WHERE project_id = :p ORDER BY id", Long.class).setParameter("p", project).getResultList());
+        List<Long> ids = incidentIds(project);
         // A job left running by a crashed instance, in two slices: the first had done its first
         // incident of the four up to the fourth, the second its first two. The workers go on from
         // each slice's progress, not from the start, and the first slice stops at its end.
@@ -240,24 +239,14 @@ class EscalationStatusBackfillTest {
 
         JsonPath done = awaitJob(job, WAIT); // found by the workers' next poll
         assertTrue(done.getLong("done") >= 3 + ids.size() - 3, done.prettify());
-        flagOn();
-        List<Long> iids = new ArrayList<>(expected.keySet());
-        for (int i = 0; i < iids.size(); i++) {
-            JsonPath incident = incident(project, iids.get(i));
-            if (doneBeforeTheCrash.contains(ids.get(i))) {
-                assertNull(incident.get("escalation_status"), "incident " + iids.get(i) + " was in a slice's progress: not done again");
-            } else {
-                assertEquals(expected.get(iids.get(i)), incident.getString("escalation_status.status"), "incident " + iids.get(i));
-            }
-        }
+        assertRepairedAllBut(project, expected, ids, doneBeforeTheCrash);
     }
 
     @Test
     void aJobTheReleaseBeforeSlicesStartedGoesOnFromItsProgressAsOneSlice() {
         long project = newProject();
         Map<Long, String> expected = incidentsWithLostRecords(project, null);
-        List<Long> ids = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                "SELECT id FROM incident WHERE project_id = :p ORDER BY id", Long.class).setParameter("p", project).getResultList());
+        List<Long> ids = incidentIds(project);
         // Started during the rolling deploy by an instance that knows no slices: its progress is in
         // admin_job.last_incident_id, past the first three incidents.
         long job = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("""
@@ -266,12 +255,25 @@ class EscalationStatusBackfillTest {
                 .setParameter("third", ids.get(2)).getSingleResult()).longValue());
 
         awaitJob(job, WAIT); // found by the workers' next poll
+        assertRepairedAllBut(project, expected, ids, ids.subList(0, 3));
+    }
+
+    private List<Long> incidentIds(long project) {
+        return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "SELECT id FROM incident WHERE project_id = :p ORDER BY id", Long.class).setParameter("p", project).getResultList());
+    }
+
+    /**
+     * Each of the project's incidents (iids in {@code expected}'s order, ids in {@code ids}'s) has its
+     * expected record, but those a resumed job's progress said were done, which it must not do again.
+     */
+    private void assertRepairedAllBut(long project, Map<Long, String> expected, List<Long> ids, List<Long> doneBefore) {
         flagOn();
         List<Long> iids = new ArrayList<>(expected.keySet());
         for (int i = 0; i < iids.size(); i++) {
             JsonPath incident = incident(project, iids.get(i));
-            if (i < 3) {
-                assertNull(incident.get("escalation_status"), "incident " + iids.get(i) + " was in the old release's progress: not done again");
+            if (doneBefore.contains(ids.get(i))) {
+                assertNull(incident.get("escalation_status"), "incident " + iids.get(i) + " was in the job's progress: not done again");
             } else {
                 assertEquals(expected.get(iids.get(i)), incident.getString("escalation_status.status"), "incident " + iids.get(i));
             }
