@@ -42,6 +42,15 @@ public class IidNextRoute {
                 .handler(ctx -> next(ctx, IidScope.PROJECT, "projectId")).failureHandler(IidNextRoute::tooLarge);
         router.post("/api/groups/:groupId/iids/:usage/next").handler(body)
                 .handler(ctx -> next(ctx, IidScope.GROUP, "groupId")).failureHandler(IidNextRoute::tooLarge);
+        // Any other method would fall through to JAX-RS, which knows no such path and answers 404.
+        router.route("/api/projects/:projectId/iids/:usage/next").handler(IidNextRoute::postOnly);
+        router.route("/api/groups/:groupId/iids/:usage/next").handler(IidNextRoute::postOnly);
+    }
+
+    private static void postOnly(RoutingContext ctx) {
+        ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
+        json(ctx, 405, "the next IID is taken with POST (it hands out a number); GET .../iids/" + ctx.pathParam("usage")
+                + " reads the last one without taking it", null);
     }
 
     private void next(RoutingContext ctx, IidScope scope, String idParameter) {

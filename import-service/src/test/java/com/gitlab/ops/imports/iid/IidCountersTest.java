@@ -115,6 +115,9 @@ class IidCountersTest {
                 .then().statusCode(413).body("error", equalTo("the body is larger than 4 KB; send {\"count\": n}, or no body for one number"));
         given().multiPart("count", "5").post("/api/projects/{p}/iids/issues/next", project)
                 .then().statusCode(400).body("error", startsWith("the body is not JSON (multipart/form-data"));
+        given().get("/api/projects/{p}/iids/issues/next", project).then().statusCode(405).header("Allow", "POST")
+                .body("error", equalTo("the next IID is taken with POST (it hands out a number); GET .../iids/issues reads the last one without taking it"));
+        given().put("/api/groups/{g}/iids/epics/next", project).then().statusCode(405).header("Allow", "POST");
     }
 
     /** next is a Vert.x route, not a JAX-RS method: /q/openapi still lists it, for projects and groups. */
