@@ -1,9 +1,11 @@
 package com.gitlab.ops.faults;
 
 import com.gitlab.ops.testing.CloudEvents;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
@@ -28,6 +30,12 @@ record Workload(String service, String topic, IntFunction<ProducerRecord<String,
     static final int REFERENCE_EVERY = 200;
 
     private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+    /**
+     * Alerts are from the last days, one a second (100,000 fit in two days): escalations count from an
+     * alert's time, and one a month past due is no longer checked (GitLab's processable scope), so
+     * alerts from {@link #START} would page no one.
+     */
+    private static final Instant ALERTS_FROM = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(2));
     private static final DateTimeFormatter PACKAGE_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
 
     /**
@@ -42,7 +50,7 @@ record Workload(String service, String topic, IntFunction<ProducerRecord<String,
             return new ProducerRecord<>("alerts", Long.toString(project), CloudEvents.envelope(CloudEvents.newId(), "alert.updated", Map.of(
                     "project_id", project, "alert_iid", n / ALERT_PROJECTS.size() + 1, "title", "Alert " + n,
                     "status", n % 3 == 0 ? "acknowledged" : "triggered", "escalation_policy_id", policies.get(project),
-                    "create_incident", true, "updated_at", START.plusSeconds(n).toString())));
+                    "create_incident", true, "updated_at", ALERTS_FROM.plusSeconds(n).toString())));
         },
                 "SELECT count(*) FROM alert a JOIN escalation_status s ON s.incident_id = a.incident_id",
                 """
