@@ -26,6 +26,10 @@ public class IidNextRoute {
     /** {@code {"count": 1000}} is all a body here ever holds. */
     private static final long BODY_LIMIT = 4 * 1024;
 
+    // Path parameters named as in the OpenAPI document, which metrics and traces take them from.
+    private static final String PROJECT_NEXT = "/api/projects/:projectId/iids/:usage/next";
+    private static final String GROUP_NEXT = "/api/groups/:groupId/iids/:usage/next";
+
     /** Stateless: the same mapping of a failure to a status and a sentence as every JAX-RS endpoint. */
     private static final ErrorMappers ERRORS = new ErrorMappers();
 
@@ -35,16 +39,15 @@ public class IidNextRoute {
         this.counters = counters;
     }
 
-    // Path parameters named as in the OpenAPI document, which metrics and traces take them from.
     void register(@Observes Router router) {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
-        router.post("/api/projects/:projectId/iids/:usage/next").handler(body)
+        router.post(PROJECT_NEXT).handler(body)
                 .handler(ctx -> next(ctx, IidScope.PROJECT, "projectId")).failureHandler(IidNextRoute::tooLarge);
-        router.post("/api/groups/:groupId/iids/:usage/next").handler(body)
+        router.post(GROUP_NEXT).handler(body)
                 .handler(ctx -> next(ctx, IidScope.GROUP, "groupId")).failureHandler(IidNextRoute::tooLarge);
         // Any other method would fall through to JAX-RS, which knows no such path and answers 404.
-        router.route("/api/projects/:projectId/iids/:usage/next").handler(IidNextRoute::postOnly);
-        router.route("/api/groups/:groupId/iids/:usage/next").handler(IidNextRoute::postOnly);
+        router.route(PROJECT_NEXT).handler(IidNextRoute::postOnly);
+        router.route(GROUP_NEXT).handler(IidNextRoute::postOnly);
     }
 
     private static void postOnly(RoutingContext ctx) {
