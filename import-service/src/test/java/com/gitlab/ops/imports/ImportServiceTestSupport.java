@@ -7,13 +7,16 @@ import static org.awaitility.Awaitility.await;
 import com.gitlab.ops.imports.importing.IidPreallocation;
 import com.gitlab.ops.platform.flags.FeatureFlagService;
 import com.gitlab.ops.platform.flags.ProjectActor;
+import com.gitlab.ops.platform.flags.UnleashFetchMonitor;
 import com.gitlab.ops.testing.CloudEvents;
 import com.gitlab.ops.testing.KafkaBroker;
 import io.quarkus.arc.Arc;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
@@ -36,11 +39,18 @@ public final class ImportServiceTestSupport {
     }
 
     /**
-     * Turns the flag off and waits until the service has seen it: no project of 300, named or not,
-     * reads as on (one project alone could be outside an old percentage and read as off too early).
+     * Turns the flag off and waits until the service has taken that in: its client has fetched the flag
+     * off and then fetched once more (the SDK tells its subscribers of a fetch before it evaluates with
+     * it), and no project of 300, named or not, reads as on. Evaluations alone are not enough: a flag on
+     * only for a path not tried here (CloudEventsModesTest's) reads as off before the off is fetched.
      */
     public static void flagOffEverywhere() {
         com.gitlab.ops.testing.UnleashServer.shared().admin().disable(FLAG);
+        UnleashFetchMonitor fetches = Arc.container().instance(UnleashFetchMonitor.class).get();
+        Instant fetchedOff = await("the service's client fetching the flag off").atMost(WAIT).until(
+                () -> fetches.feature(FLAG).filter(feature -> !feature.path("enabled").asBoolean()).flatMap(feature -> fetches.lastFetchAt()),
+                Optional::isPresent).orElseThrow();
+        await("the service's client fetching once more").atMost(WAIT).until(() -> fetches.lastFetchAt().orElseThrow().isAfter(fetchedOff));
         awaitService(() -> java.util.stream.LongStream.rangeClosed(1, 300)
                 .noneMatch(p -> serviceSeesFlag(p, null) || serviceSeesFlag(p, "gitlab-org/gitlab")));
     }

@@ -1,5 +1,6 @@
 package com.gitlab.ops.imports.importing;
 
+import static com.gitlab.ops.imports.ImportServiceTestSupport.WAIT;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static io.restassured.RestAssured.given;
@@ -22,7 +23,6 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -58,7 +58,7 @@ class FeatureFlagsTest {
     @Test
     void adminFlagsShowsTheDefinitionAndTheStrategiesInForce() {
         unleash.enableForProjects(FLAG, "gitlab-org/gitlab");
-        await().atMost(Duration.ofSeconds(10)).until(() -> flags.isEnabled(FLAG, GITLAB));
+        await().atMost(WAIT).until(() -> flags.isEnabled(FLAG, GITLAB));
 
         given().get("/admin/flags").then().statusCode(401);
         given().auth().preemptive().basic("admin", "test-admin").get("/admin/flags").then().statusCode(200)
@@ -79,7 +79,7 @@ class FeatureFlagsTest {
 
         unleash.enableForProjects(FLAG, "gitlab-org/gitlab");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> flags.isEnabled(FLAG, GITLAB));
+        await().atMost(WAIT).until(() -> flags.isEnabled(FLAG, GITLAB));
         assertFalse(flags.isEnabled(FLAG, OTHER));
         assertFalse(flags.isEnabled(FLAG, ProjectActor.of(GITLAB.projectId())), "without its path a project is not named");
     }
@@ -87,7 +87,7 @@ class FeatureFlagsTest {
     @Test
     void aPercentageOfProjectsIsStickyOnProjectId() {
         unleash.enableForPercentage(FLAG, 50);
-        await().atMost(Duration.ofSeconds(10)).until(() -> enabledAmong(1_000).size() > 0);
+        await().atMost(WAIT).until(() -> enabledAmong(1_000).size() > 0);
 
         List<Long> enabled = enabledAmong(1_000);
         assertTrue(enabled.size() > 400 && enabled.size() < 600, "about half of 1,000 projects, got " + enabled.size());
@@ -103,15 +103,15 @@ class FeatureFlagsTest {
     @Test
     void groupsAreActorsOfAPercentageRollout_butNeverNamedProjects() {
         unleash.enableForProjects(FLAG, "gitlab-org/gitlab");
-        await().atMost(Duration.ofSeconds(10)).until(() -> flags.isEnabled(FLAG, GITLAB));
+        await().atMost(WAIT).until(() -> flags.isEnabled(FLAG, GITLAB));
         assertTrue(LongStream.rangeClosed(1, 200).noneMatch(g -> flags.isEnabledForGroup(FLAG, g)), "a group is not a named project");
 
         unleash.enableForPercentage(FLAG, 50);
-        await().atMost(Duration.ofSeconds(10)).until(() -> LongStream.rangeClosed(1, 1_000).anyMatch(g -> flags.isEnabledForGroup(FLAG, g)));
+        await().atMost(WAIT).until(() -> LongStream.rangeClosed(1, 1_000).anyMatch(g -> flags.isEnabledForGroup(FLAG, g)));
         long groups = LongStream.rangeClosed(1, 1_000).filter(g -> flags.isEnabledForGroup(FLAG, g)).count();
         assertTrue(groups > 400 && groups < 600, "about half of 1,000 groups, got " + groups);
 
         unleash.enableForPercentage(FLAG, 100);
-        await().atMost(Duration.ofSeconds(10)).until(() -> LongStream.rangeClosed(1, 1_000).allMatch(g -> flags.isEnabledForGroup(FLAG, g)));
+        await().atMost(WAIT).until(() -> LongStream.rangeClosed(1, 1_000).allMatch(g -> flags.isEnabledForGroup(FLAG, g)));
     }
 }

@@ -110,10 +110,12 @@ class FlagStepsTest {
         // Counted once the client has itself fetched both steps: an earlier fetch (the server's cached
         // view lags a change by a moment) or a failed one would count another state.
         AtomicReference<String> fetched = new AtomicReference<>("");
+        AtomicInteger fetchCount = new AtomicInteger();
         UnleashSubscriber fetches = new UnleashSubscriber() {
             @Override
             public void togglesFetched(ClientFeaturesResponse response) {
                 response.getClientFeatures().ifPresent(fetched::set);
+                fetchCount.incrementAndGet();
             }
         };
         Unleash client = new DefaultUnleash(UnleashConfig.builder().appName("flag-steps-test").unleashAPI(UnleashServer.shared().url() + "/api")
@@ -126,6 +128,9 @@ class FlagStepsTest {
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 throw new AssertionError("the client last fetched " + fetched.get(), e);
             }
+            // The SDK tells its subscribers of a fetch before it evaluates with it; after the next fetch it does.
+            int seen = fetchCount.get();
+            await("the client's next fetch").atMost(Duration.ofSeconds(30)).until(() -> fetchCount.get() > seen);
             Set<Long> first = enabledAmong(client, FLAG);
             Set<Long> second = enabledAmong(client, OTHER_FLAG);
             assertTrue(first.size() > 200 && first.size() < 300, "about 250 of 1,000 projects, got " + first.size());

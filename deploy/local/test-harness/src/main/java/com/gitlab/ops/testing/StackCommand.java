@@ -3,6 +3,8 @@ package com.gitlab.ops.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,13 +26,19 @@ public final class StackCommand {
                 .directory(HarnessLocations.repositoryRoot().toFile());
         builder.environment().putAll(env);
         try {
-            Process process = builder.start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("./stack " + String.join(" ", args) + " did not finish in 60 s");
+            // Output to a file, not a pipe: reading a pipe to its end would wait past the timeout for a hung command.
+            Path output = Files.createTempFile("stack-command", ".log");
+            try {
+                Process process = builder.redirectOutput(output.toFile()).start();
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException("./stack " + String.join(" ", args) + " did not finish in 60 s: "
+                            + Files.readString(output, StandardCharsets.UTF_8));
+                }
+                return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+            } finally {
+                Files.deleteIfExists(output);
             }
-            return new Result(process.exitValue(), output);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -79,13 +79,17 @@ public final class UnleashAdmin {
         send("DELETE", "/api/admin/archive/" + flag, null, 404);
     }
 
+    /**
+     * The new strategies first, then the old ones deleted, as {@code ./stack flag} steps: an enabled
+     * flag left for a moment without strategies is on for everyone, and a client fetching then sees it so.
+     */
     private void replaceStrategies(String flag, List<Map<String, Object>> strategies) {
         JsonNode existing = send("GET", environmentPath(flag) + "/strategies", null);
-        for (JsonNode s : existing) {
-            send("DELETE", environmentPath(flag) + "/strategies/" + s.get("id").asText(), null);
-        }
         for (Map<String, Object> s : strategies) {
             send("POST", environmentPath(flag) + "/strategies", s);
+        }
+        for (JsonNode s : existing) {
+            send("DELETE", environmentPath(flag) + "/strategies/" + s.get("id").asText(), null);
         }
     }
 
