@@ -1,5 +1,6 @@
 package com.gitlab.ops.imports.iid;
 
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,8 +35,8 @@ public class IidAllocator {
     /** How many times a round trip that PostgreSQL chose as a deadlock victim is tried again. */
     private static final int DEADLOCK_RETRIES = 3;
 
-    /** A request: a counter, how many consecutive numbers, and where the last of them goes. */
-    private record Request(Counter counter, int count, CompletableFuture<Long> last) {
+    /** A request: a counter, how many consecutive numbers, where the last of them goes, and its span. */
+    private record Request(Counter counter, int count, CompletableFuture<Long> last, Span span) {
     }
 
     /** The requests waiting for one lane's next round trip, and whether one is under way. */
@@ -46,10 +47,13 @@ public class IidAllocator {
 
     private final Lane[] lanes;
     private final ReserveRoundTrip roundTrip;
+    private final RoundTripSpans spans;
     private final int maxBatch;
 
-    public IidAllocator(ReserveRoundTrip roundTrip, @ConfigProperty(name = "import.iids.max-batch", defaultValue = "1000") int maxBatch) {
+    public IidAllocator(ReserveRoundTrip roundTrip, RoundTripSpans spans,
+            @ConfigProperty(name = "import.iids.max-batch", defaultValue = "1000") int maxBatch) {
         this.roundTrip = roundTrip;
+        this.spans = spans;
         this.maxBatch = maxBatch;
         this.lanes = new Lane[roundTrip.connections()];
         for (int i = 0; i < lanes.length; i++) {
@@ -59,7 +63,8 @@ public class IidAllocator {
 
     /** The last of {@code count} consecutive new numbers of the counter (the first is {@code last - count + 1}). */
     public CompletionStage<Long> next(Counter counter, int count) {
-        Request request = new Request(counter, count, new CompletableFuture<>());
+        Request request = new Request(counter, count, new CompletableFuture<>(), spans.start(counter, count));
+        request.last().whenComplete((last, failure) -> RoundTripSpans.end(request.span(), failure));
         Lane lane = lanes[Math.floorMod(counter.hashCode(), lanes.length)];
         lane.waiting.add(request);
         if (lane.flushing.compareAndSet(false, true)) {
@@ -103,6 +108,9 @@ public class IidAllocator {
         Map<Counter, Long> asked = new HashMap<>();
         for (Request r : batch) {
             asked.merge(r.counter(), (long) r.count(), Long::sum);
+        }
+        for (Request r : batch) {
+            RoundTripSpans.sharedBy(r.span(), batch.size(), asked.size());
         }
         return reserveRetryingDeadlocks(asked, 1).map(last -> {
             Map<Counter, Long> handed = new HashMap<>();

@@ -3,6 +3,7 @@ package com.gitlab.ops.imports.iid;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.counter;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.newProject;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.next;
+import static com.gitlab.ops.imports.ImportServiceTestSupport.WAIT;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
@@ -13,6 +14,11 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.gitlab.ops.testing.KafkaBrokerResource;
+import com.gitlab.ops.testing.RecordedSpans;
+import com.gitlab.ops.testing.Traceparent;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
 import com.gitlab.ops.testing.UnleashServerResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -250,5 +256,31 @@ class IidCountersTest {
         long highest = all.stream().mapToLong(Long::longValue).max().orElseThrow();
         assertEquals(Math.max(highest, 5_000 + 12 * 100 + 90), counter(project, "issues").getLong("last_value"),
                 "the counter is the highest number handed out or tracked");
+    }
+
+    /** A next taken under a caller's trace: the request's span continues it, and its round trip is a statement span under it. */
+    @Test
+    void aNextUnderATraceShowsItsRoundTripInThatTrace() {
+        RecordedSpans spans = RecordedSpans.current();
+        spans.record();
+        try {
+            long project = newProject();
+            Traceparent caller = Traceparent.random();
+            given().header("traceparent", caller.header()).contentType(ContentType.JSON).body(Map.of("count", 3))
+                    .post("/api/projects/{p}/iids/issues/next", project).then().statusCode(200).body("iid", equalTo(3));
+
+            SpanData request = spans.await(WAIT, "the request's span", s -> s.getKind() == SpanKind.SERVER
+                    && caller.spanId().equals(s.getParentSpanId()));
+            assertEquals(caller.traceId(), request.getTraceId());
+            SpanData roundTrip = spans.await(WAIT, "its round trip's span", s -> s.getKind() == SpanKind.CLIENT
+                    && request.getSpanId().equals(s.getParentSpanId()));
+            assertEquals("INSERT internal_id", roundTrip.getName());
+            assertEquals("postgresql", roundTrip.getAttributes().get(RecordedSpans.DB_SYSTEM));
+            assertEquals("issues", roundTrip.getAttributes().get(AttributeKey.stringKey("iid.usage")));
+            assertEquals(3L, roundTrip.getAttributes().get(AttributeKey.longKey("iid.count")));
+            assertEquals(1L, roundTrip.getAttributes().get(AttributeKey.longKey("iid.round_trip.requests")));
+        } finally {
+            spans.stop();
+        }
     }
 }
