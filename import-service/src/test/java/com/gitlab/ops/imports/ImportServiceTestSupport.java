@@ -45,10 +45,13 @@ public final class ImportServiceTestSupport {
      * only for a path not tried here (CloudEventsModesTest's) reads as off before the off is fetched.
      */
     public static void flagOffEverywhere() {
+        Instant disabled = Instant.now();
         com.gitlab.ops.testing.UnleashServer.shared().admin().disable(FLAG);
         UnleashFetchMonitor fetches = Arc.container().instance(UnleashFetchMonitor.class).get();
+        // Fetched since: an off fetched before an "on" the client has not seen yet does not count.
         Instant fetchedOff = await("the service's client fetching the flag off").atMost(WAIT).until(
-                () -> fetches.feature(FLAG).filter(feature -> !feature.path("enabled").asBoolean()).flatMap(feature -> fetches.lastFetchAt()),
+                () -> fetches.feature(FLAG).filter(feature -> !feature.path("enabled").asBoolean())
+                        .flatMap(feature -> fetches.lastFetchAt()).filter(at -> at.isAfter(disabled)),
                 Optional::isPresent).orElseThrow();
         await("the service's client fetching once more").atMost(WAIT).until(() -> fetches.lastFetchAt().orElseThrow().isAfter(fetchedOff));
         awaitService(() -> java.util.stream.LongStream.rangeClosed(1, 300)

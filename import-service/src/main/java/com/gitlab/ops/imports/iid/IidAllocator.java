@@ -63,14 +63,18 @@ public class IidAllocator {
 
     /** The last of {@code count} consecutive new numbers of the counter (the first is {@code last - count + 1}). */
     public CompletionStage<Long> next(Counter counter, int count) {
-        Request request = new Request(counter, count, new CompletableFuture<>(), spans.start(counter, count));
-        request.last().whenComplete((last, failure) -> RoundTripSpans.end(request.span(), failure));
+        Span span = spans.start(counter, count);
+        Request request = new Request(counter, count, new CompletableFuture<>(), span);
+        // Ended before the caller's stages run, so the span ends inside the request's, not after its answer.
+        CompletionStage<Long> answered = span.isRecording()
+                ? request.last().whenComplete((last, failure) -> RoundTripSpans.end(span, failure))
+                : request.last();
         Lane lane = lanes[Math.floorMod(counter.hashCode(), lanes.length)];
         lane.waiting.add(request);
         if (lane.flushing.compareAndSet(false, true)) {
             flush(lane);
         }
-        return request.last();
+        return answered;
     }
 
     /** Round trips one after the other while requests wait; each next one starts when the last is answered. */
@@ -110,7 +114,7 @@ public class IidAllocator {
             asked.merge(r.counter(), (long) r.count(), Long::sum);
         }
         for (Request r : batch) {
-            RoundTripSpans.sharedBy(r.span(), batch.size(), asked.size());
+            RoundTripSpans.sent(r.span(), batch.size(), asked.size());
         }
         return reserveRetryingDeadlocks(asked, 1).map(last -> {
             Map<Counter, Long> handed = new HashMap<>();

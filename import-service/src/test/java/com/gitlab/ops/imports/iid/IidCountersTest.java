@@ -1,9 +1,9 @@
 package com.gitlab.ops.imports.iid;
 
+import static com.gitlab.ops.imports.ImportServiceTestSupport.WAIT;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.counter;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.newProject;
 import static com.gitlab.ops.imports.ImportServiceTestSupport.next;
-import static com.gitlab.ops.imports.ImportServiceTestSupport.WAIT;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
@@ -12,15 +12,17 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.gitlab.ops.testing.KafkaBrokerResource;
+import com.gitlab.ops.testing.PostgresDatabaseResource;
 import com.gitlab.ops.testing.RecordedSpans;
 import com.gitlab.ops.testing.Traceparent;
+import com.gitlab.ops.testing.UnleashServerResource;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import com.gitlab.ops.testing.PostgresDatabaseResource;
-import com.gitlab.ops.testing.UnleashServerResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -279,6 +281,8 @@ class IidCountersTest {
             assertEquals("issues", roundTrip.getAttributes().get(AttributeKey.stringKey("iid.usage")));
             assertEquals(3L, roundTrip.getAttributes().get(AttributeKey.longKey("iid.count")));
             assertEquals(1L, roundTrip.getAttributes().get(AttributeKey.longKey("iid.round_trip.requests")));
+            assertEquals(List.of("round trip sent"), roundTrip.getEvents().stream().map(EventData::getName).toList());
+            assertTrue(roundTrip.getEndEpochNanos() <= request.getEndEpochNanos(), "the round trip's span ends within the request's");
         } finally {
             spans.stop();
         }

@@ -114,8 +114,9 @@ class FlagStepsTest {
         UnleashSubscriber fetches = new UnleashSubscriber() {
             @Override
             public void togglesFetched(ClientFeaturesResponse response) {
-                response.getClientFeatures().ifPresent(fetched::set);
+                // Counted first: a count read once this fetch's features are seen includes it.
                 fetchCount.incrementAndGet();
+                response.getClientFeatures().ifPresent(fetched::set);
             }
         };
         Unleash client = new DefaultUnleash(UnleashConfig.builder().appName("flag-steps-test").unleashAPI(UnleashServer.shared().url() + "/api")

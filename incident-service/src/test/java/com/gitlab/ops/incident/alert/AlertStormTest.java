@@ -15,8 +15,8 @@ import com.gitlab.ops.testing.KafkaRecords;
 import com.gitlab.ops.testing.PostgresDatabaseResource;
 import com.gitlab.ops.testing.PrometheusText;
 import com.gitlab.ops.testing.StuckReport;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import com.gitlab.ops.testing.UnleashServerResource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -85,8 +85,9 @@ class AlertStormTest {
         try {
             await().atMost(WAIT).until(() -> applied(applying) == applying.size());
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError(applied(applying) + " of the storm's " + applying.size() + " events applied in " + WAIT.toSeconds() + " s; "
-                    + StuckReport.of(dataSource), e);
+            // The report first: if the database is what is stuck, counting again may fail too.
+            String stuck = StuckReport.of(dataSource);
+            throw new AssertionError("the storm's " + applying.size() + " events were not all applied in " + WAIT.toSeconds() + " s; " + stuck, e);
         }
     }
 

@@ -28,15 +28,18 @@ public final class StackCommand {
         try {
             // Output to a file, not a pipe: reading a pipe to its end would wait past the timeout for a hung command.
             Path output = Files.createTempFile("stack-command", ".log");
+            Process process = builder.redirectOutput(output.toFile()).start();
             try {
-                Process process = builder.redirectOutput(output.toFile()).start();
                 if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    throw new IllegalStateException("./stack " + String.join(" ", args) + " did not finish in 60 s: "
-                            + Files.readString(output, StandardCharsets.UTF_8));
+                    throw new IllegalStateException("./stack " + String.join(" ", args) + " did not finish in 60 s: " + read(output));
                 }
-                return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+                return new Result(process.exitValue(), read(output));
             } finally {
+                if (process.isAlive()) { // timed out, or this thread was interrupted
+                    // Its children (curl, say) too: killing bash alone would leave them running.
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly();
+                }
                 Files.deleteIfExists(output);
             }
         } catch (IOException e) {
@@ -45,6 +48,11 @@ public final class StackCommand {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Bytes, not readString: a command killed mid-character must not hide what it wrote. */
+    private static String read(Path output) throws IOException {
+        return new String(Files.readAllBytes(output), StandardCharsets.UTF_8);
     }
 
     /** ./stack flag against the test JVM's Unleash server. */

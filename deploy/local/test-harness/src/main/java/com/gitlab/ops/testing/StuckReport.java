@@ -18,11 +18,15 @@ import javax.sql.DataSource;
  */
 public final class StuckReport {
 
-    /** Threads that apply events, answer requests and call other services (not the JDK's or the broker's idle ones). */
-    private static final Pattern WORKERS = Pattern.compile("vert\\.x-worker-thread.*|executor-thread.*|vert\\.x-eventloop-thread.*|.*kafka.*");
+    /**
+     * Threads that apply events, answer requests, run scheduled work and jobs, call other services
+     * and poll Kafka (not the JDK's, nor the Kafka clients' network threads).
+     */
+    private static final Pattern WORKERS = Pattern.compile(
+            "vert\\.x-worker-thread.*|executor-thread.*|vert\\.x-eventloop-thread.*|smallrye-kafka-.*|admin-job.*");
 
     private static final String LOCK_WAITS = """
-            SELECT w.pid, w.state, now() - w.query_start AS waiting, left(w.query, 300) AS query,
+            SELECT w.pid, w.state, w.wait_event_type || ':' || w.wait_event AS wait, now() - w.query_start AS waiting, left(w.query, 300) AS query,
                    b.pid AS blocker, b.state AS blocker_state, now() - b.xact_start AS blocker_xact_age, left(b.query, 300) AS blocker_query
             FROM pg_stat_activity w
             JOIN LATERAL unnest(pg_blocking_pids(w.pid)) AS blocking(pid) ON true
@@ -48,9 +52,12 @@ public final class StuckReport {
         if (thread.getLockName() != null) {
             text.append(" on ").append(thread.getLockName());
         }
+        if (thread.getLockOwnerName() != null) {
+            text.append(" held by \"").append(thread.getLockOwnerName()).append('"');
+        }
         text.append('\n');
-        // The top of the stack says where it waits; below 40 frames it is the framework's.
-        Arrays.stream(thread.getStackTrace()).limit(40).forEach(frame -> text.append("\tat ").append(frame).append('\n'));
+        // The top of the stack says where it waits; below 60 frames it is the framework's.
+        Arrays.stream(thread.getStackTrace()).limit(60).forEach(frame -> text.append("\tat ").append(frame).append('\n'));
         return text.toString();
     }
 
@@ -59,8 +66,8 @@ public final class StuckReport {
                 ResultSet rows = statement.executeQuery(LOCK_WAITS)) {
             StringBuilder text = new StringBuilder();
             while (rows.next()) {
-                text.append(String.format("pid %d (%s, waiting %s): %s%n  blocked by pid %d (%s, transaction open %s): %s%n", rows.getInt("pid"),
-                        rows.getString("state"), rows.getString("waiting"), rows.getString("query"), rows.getInt("blocker"),
+                text.append(String.format("pid %d (%s, %s for %s): %s%n  blocked by pid %d (%s, transaction open %s): %s%n", rows.getInt("pid"),
+                        rows.getString("state"), rows.getString("wait"), rows.getString("waiting"), rows.getString("query"), rows.getInt("blocker"),
                         rows.getString("blocker_state"), rows.getString("blocker_xact_age"), rows.getString("blocker_query")));
             }
             return text.isEmpty() ? "none\n" : text.toString();
