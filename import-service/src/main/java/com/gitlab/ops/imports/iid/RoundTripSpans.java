@@ -3,7 +3,6 @@ package com.gitlab.ops.imports.iid;
 import static io.opentelemetry.api.common.AttributeKey.longKey;
 import static io.opentelemetry.api.common.AttributeKey.stringKey;
 
-import com.gitlab.ops.platform.tracing.EventTracing;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -38,13 +37,14 @@ public class RoundTripSpans {
     private final boolean disabled;
 
     public RoundTripSpans(OpenTelemetry openTelemetry, @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean disabled) {
-        this.tracer = EventTracing.inUse(openTelemetry, disabled).getTracer("com.gitlab.ops.imports");
+        this.tracer = openTelemetry.getTracer("com.gitlab.ops.imports");
         this.disabled = disabled;
     }
 
     /**
      * Started when the request joins its lane's queue, under the current (the HTTP request's) span;
-     * an invalid span, which records nothing, when tracing is off or the request is not sampled.
+     * an invalid span, which records nothing, when tracing is off (Quarkus's SDK would still make
+     * spans then, unexported: see EventTracing) or the request is not sampled.
      */
     Span start(Counter counter, int count) {
         if (disabled || !Span.current().getSpanContext().isSampled()) {

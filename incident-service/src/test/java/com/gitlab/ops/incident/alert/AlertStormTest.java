@@ -206,7 +206,8 @@ class AlertStormTest {
                 assertEquals(0, IncidentServiceTestSupport.pendingEscalations(project, iid, "true"), "alert " + alert);
             }
         }
-        assertTrue(setBased() - together >= ALERTS / 2.0, "the storm was applied set-based: " + (setBased() - together));
+        assertTrue(setBased() - together >= ALERTS / 2.0, "the storm was applied set-based: " + (setBased() - together)
+                + " (the service's log says why a poll fell back to one event at a time)");
         // One event per incident, each for its alert, each in the trace of the alert's own event.
         try (var out = kafka.consumeStrings().fromTopics("incident-escalations")) {
             await().atMost(WAIT).until(() -> out.getRecords().stream().filter(r -> r.key().equals(Long.toString(project))).count() >= ALERTS);

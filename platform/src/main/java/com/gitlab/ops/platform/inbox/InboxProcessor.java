@@ -111,7 +111,7 @@ public class InboxProcessor {
         } catch (WaitInterrupted e) {
             return shuttingDown(topic);
         } catch (RuntimeException e) {
-            LOG.debugf("Batch of %d events on %s failed as a whole (%s); applying them one by one", valid.size(), topic, Causes.describe(e));
+            LOG.logf(level(e), "Batch of %d events on %s failed as a whole (%s); applying them one by one", valid.size(), topic, Causes.describe(e));
             registry.counter("events.batches.split", "topic", topic).increment();
             if (!applyOneByOne(topic, valid, deadLetters)) {
                 return shuttingDown(topic);
@@ -161,7 +161,7 @@ public class InboxProcessor {
                     EventTracing.failed(routed.span(), e);
                     // The rest stay unprepared too: asking a service that just failed again for each of
                     // them would cost its timeout each; one by one, each waits the failure out.
-                    LOG.debugf("Preparing event %s failed (%s); the batch is applied one by one", routed.event().id(), Causes.describe(e));
+                    LOG.logf(level(e), "Preparing event %s failed (%s); the batch is applied one by one", routed.event().id(), Causes.describe(e));
                     return false;
                 }
             }
@@ -179,7 +179,7 @@ public class InboxProcessor {
         try (Scope scope = EventTracing.activate(run.get(0).span())) {
             prepared = handler.prepareAll(run.stream().map(Routed::event).toList());
         } catch (RuntimeException e) {
-            LOG.debugf("Preparing %d events of %s together failed (%s); preparing them one by one", run.size(), run.get(0).event().type(),
+            LOG.logf(level(e), "Preparing %d events of %s together failed (%s); preparing them one by one", run.size(), run.get(0).event().type(),
                     Causes.describe(e));
             return false;
         }
@@ -191,6 +191,14 @@ public class InboxProcessor {
             run.set(i, run.get(i).prepared(prepared.get(i)));
         }
         return true;
+    }
+
+    /**
+     * How loud a batch's fall-back to one event at a time is: a bad event's is expected (it is
+     * dead-lettered with its reason anyway), any other cause costs the set-based path and says why.
+     */
+    private static Logger.Level level(RuntimeException e) {
+        return Causes.find(e, InvalidEventException.class).isPresent() ? Logger.Level.DEBUG : Logger.Level.INFO;
     }
 
     /** Each event in its own transaction, with its own retries. @return false if interrupted: the service stops */

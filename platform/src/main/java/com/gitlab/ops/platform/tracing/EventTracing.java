@@ -61,18 +61,11 @@ public class EventTracing {
 
     public EventTracing(OpenTelemetry openTelemetry,
             @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean disabled) {
-        OpenTelemetry used = inUse(openTelemetry, disabled);
+        // Disabled, Quarkus still hands out an SDK that makes spans (unexported, but with ids and
+        // headers); the no-op API costs nothing, which is what tracing off must cost.
+        OpenTelemetry used = disabled ? OpenTelemetry.noop() : openTelemetry;
         this.tracer = used.getTracer("com.gitlab.ops.platform");
         this.propagator = used.getPropagators().getTextMapPropagator();
-    }
-
-    /**
-     * What the services' own spans are made with. Disabled, Quarkus still hands out an SDK that makes
-     * spans (unexported, but with ids and headers); the no-op API costs nothing, which is what tracing
-     * off must cost.
-     */
-    public static OpenTelemetry inUse(OpenTelemetry openTelemetry, boolean disabled) {
-        return disabled ? OpenTelemetry.noop() : openTelemetry;
     }
 
     /**
